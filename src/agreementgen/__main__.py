@@ -1,0 +1,5 @@
+"""Run `python -m agreementgen`."""
+
+from agreementgen.cli import main
+
+main()

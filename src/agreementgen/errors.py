@@ -1,0 +1,90 @@
+"""Diagnostics and the exception tree: every user-facing problem is a Diagnostic."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+
+class Severity(enum.Enum):
+    """How bad a diagnostic is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in one input file, printed as `path:line:col: severity CODE: message`.
+
+    Attributes:
+        path: the file, relative to the working directory where possible.
+        line: 1-based line, 0 when the problem concerns the whole file.
+        col: 1-based column, 0 when unknown.
+        code: a stable code such as AG102, documented in the README.
+        message: what is wrong, in one line.
+        severity: error or warning.
+        hint: an optional second line saying how to fix it.
+    """
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+    hint: str = ""
+
+    def format(self) -> str:
+        """Return the diagnostic as the one or two lines the CLI prints."""
+        where = self.path if not self.line else f"{self.path}:{self.line}:{self.col or 1}"
+        text = f"{where}: {self.severity.value} {self.code}: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+def display_path(path: Path) -> str:
+    """Return `path` relative to the working directory when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sort by file and position, dropping exact repeats."""
+    return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.col, d.code, d.message))
+
+
+def count_summary(diagnostics: Iterable[Diagnostic]) -> str:
+    """Return e.g. '3 errors, 1 warning'."""
+    items = list(diagnostics)
+    errors = sum(d.severity is Severity.ERROR for d in items)
+    warnings = len(items) - errors
+    parts = [f"{errors} error{'s' * (errors != 1)}"]
+    if warnings:
+        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+    return ", ".join(parts)
+
+
+class AgreementError(click.ClickException):
+    """Base of every error agreementgen raises on purpose; the CLI turns it into exit 1."""
+
+    exit_code = 1
+
+
+class InputError(AgreementError):
+    """The input had errors; the diagnostics have been collected in `diagnostics`."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = sort_diagnostics(diagnostics)
+        super().__init__(f"aborted with {count_summary(self.diagnostics)}")
+
+
+class RenderError(AgreementError):
+    """A template could not be rendered."""

@@ -1,0 +1,319 @@
+"""Load stage: read agreement YAML as untrusted input, keeping line/column positions."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from ruamel.yaml.nodes import Node
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.scalarfloat import ScalarFloat
+
+from agreementgen.errors import Diagnostic, display_path
+
+MAX_FILE_BYTES = 2_000_000
+MAX_DEPTH = 64
+
+# Explicit tags a plain data file may carry; anything else (!!python/..., custom !tags) is refused.
+_ALLOWED_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One loaded YAML file: its text, its round-trip tree and its plain data."""
+
+    path: Path
+    text: str
+    tree: Any
+    data: Any
+
+    @property
+    def display(self) -> str:
+        """Return the path as diagnostics print it."""
+        return display_path(self.path)
+
+    def position(self, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
+        """Return the 1-based (line, col) of the value at `loc`, or of its key with `key=True`.
+
+        A location that does not exist in the file (a missing field) resolves to the
+        closest existing ancestor, so the diagnostic points at the mapping that lacks it.
+        """
+        return locate(self.tree, loc, key=key)
+
+
+def locate(tree: Any, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
+    """Follow `loc` through a round-trip tree and return a 1-based (line, col).
+
+    A scalar resolves to its value; a mapping or list to the key that holds it, which is
+    where a reader looks. With `key=True` the last step resolves to its key.
+    """
+    node = tree
+    best = (1, 1)
+    if isinstance(node, CommentedMap | CommentedSeq) and node.lc.line is not None:
+        best = (node.lc.line + 1, node.lc.col + 1)
+    for index, step in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(node, CommentedMap):
+            found = _map_key(node, step)
+            if found is None:
+                break
+            child = node[found]
+            # An empty value has no position of its own (ruamel gives the next token's).
+            on_key = isinstance(child, CommentedMap | CommentedSeq) or child is None
+            line, col = node.lc.key(found) if (key and last) or on_key else node.lc.value(found)
+        elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
+            child = node[step]
+            line, col = node.lc.item(step)
+        else:
+            break
+        best = (line + 1, col + 1)
+        node = child
+    return best
+
+
+def _map_key(node: CommentedMap, step: str | int) -> Any:
+    """Return the key of `node` that `step` names (keys such as 2025 or true arrive as text)."""
+    if step in node:
+        return step
+    return next((k for k in node if key_text(k) == str(step)), None)
+
+
+def key_text(key: Any) -> str:
+    """Return a mapping key as text, spelt as YAML spells it."""
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    return str(key)
+
+
+class _Rejected(Exception):
+    """A construct the loader refuses, raised from inside the composer."""
+
+    def __init__(self, mark: Any, code: str, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.code = code
+        self.message = message
+        self.hint = hint
+
+
+class _SafeComposer(Composer):
+    """Refuse aliases (alias bombs), non-data tags and absurd nesting before any node is built."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Node:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            raise _Rejected(
+                event.start_mark,
+                "AG113",
+                f"YAML aliases are not allowed (*{event.anchor})",
+                "write the value out in full; agreements are read by people, not deduplicated",
+            )
+        tag = getattr(event, "ctag", None) or getattr(event, "tag", None)
+        if tag is not None and str(getattr(tag, "value", tag)) not in _ALLOWED_TAGS | {"!"}:
+            shown = str(getattr(tag, "value", tag)).replace("tag:yaml.org,2002:", "!!")
+            raise _Rejected(
+                event.start_mark,
+                "AG112",
+                f"YAML tag {shown} is not allowed",
+                "agreement files hold plain data: remove the tag",
+            )
+        nested = isinstance(event, MappingStartEvent | SequenceStartEvent)
+        if nested:
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise _Rejected(
+                    event.start_mark, "AG116", f"nesting deeper than {MAX_DEPTH} levels"
+                )
+        try:
+            node: Node = super().compose_node(parent, index)
+            return node
+        finally:
+            if nested:
+                self._depth -= 1
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that leaves dates as text, so the model reports bad ones."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Composer = _SafeComposer
+    yaml.Constructor = _Constructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def load_yaml(path: Path) -> tuple[Source | None, list[Diagnostic]]:
+    """Read and parse one YAML file.
+
+    Returns the loaded source, or None and the diagnostics that explain why not.
+    """
+    shown = display_path(path)
+    text, problem = _read_text(path, shown)
+    if problem is not None:
+        return None, [problem]
+    assert text is not None
+    try:
+        tree = _yaml().load(text)
+    except _Rejected as exc:
+        return None, [_at_mark(shown, exc.mark, exc.code, exc.message, exc.hint)]
+    except ReaderError as exc:
+        line, col = _offset_to_position(text, exc.position)
+        return None, [
+            Diagnostic(
+                shown,
+                line,
+                col,
+                "AG111",
+                f"control character {_codepoint(exc.character)} is not allowed in YAML",
+                hint="remove it; tabs are allowed only inside quoted text",
+            )
+        ]
+    except MarkedYAMLError as exc:
+        return None, [_syntax_error(shown, exc, text)]
+    except (YAMLError, RecursionError) as exc:
+        return None, [Diagnostic(shown, 0, 0, "AG100", f"YAML could not be read: {exc}")]
+    if tree is None:
+        tree = CommentedMap()
+    return Source(path=path, text=text, tree=tree, data=to_plain(tree)), []
+
+
+def _read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, Diagnostic(
+                shown,
+                0,
+                0,
+                "AG114",
+                f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                hint="an agreement is text: move images to files/ and refer to them",
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, Diagnostic(shown, 0, 0, "AG120", "file not found")
+    except OSError as exc:
+        return None, Diagnostic(shown, 0, 0, "AG121", f"file cannot be read: {exc.strerror}")
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line, col = _offset_to_position(raw[: exc.start].decode("utf-8", "replace"), None)
+        return None, Diagnostic(
+            shown,
+            line,
+            col,
+            "AG110",
+            f"file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+            hint="save the file as UTF-8; Danish letters æ ø å need it",
+        )
+
+
+def _codepoint(character: str | int) -> str:
+    """Show a control character as '\\x07': ruamel hands over a str or its code point."""
+    code = character if isinstance(character, int) else ord(character)
+    return repr(chr(code))
+
+
+def _offset_to_position(text: str, offset: int | None) -> tuple[int, int]:
+    before = text if offset is None else text[:offset]
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    return line, col
+
+
+def _at_mark(shown: str, mark: Any, code: str, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(shown, mark.line + 1, mark.column + 1, code, message, hint=hint)
+
+
+_UNCLOSED = {
+    "while parsing a flow sequence": "the list that starts on {where} is not closed with ']'",
+    "while parsing a flow mapping": "the mapping that starts on {where} is not closed with '}}'",
+    "while scanning a quoted scalar": "the quoted text that starts on {where} is not closed",
+}
+
+
+def _syntax_error(shown: str, exc: MarkedYAMLError, text: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    problem = (exc.problem or exc.context or "syntax error").strip()
+    context = (exc.context or "").strip()
+    if "duplicate key" in problem:
+        key = problem.split('"')[1] if '"' in problem else ""
+        first = _first_key_line(text, key, exc.context_mark, mark)
+        return _at_mark(
+            shown, mark, "AG115", f"duplicate key {key!r}", hint=f"first defined on line {first}"
+        )
+    hint = ""
+    if "'\\t'" in problem:
+        problem = "tab character used for indentation"
+        hint = "indent with spaces"
+    elif context in _UNCLOSED and exc.context_mark is not None:
+        start = exc.context_mark
+        hint = _UNCLOSED[context].format(where=f"line {start.line + 1}, column {start.column + 1}")
+    elif context and problem.startswith("but "):
+        problem = f"{context}, {problem}"
+    return _at_mark(shown, mark, "AG100", f"YAML syntax error: {problem}", hint)
+
+
+def _first_key_line(text: str, key: str, start: Any, duplicate: Any) -> int:
+    """Find the line of the first `key:` at the duplicate's indentation, inside its mapping."""
+    lines = text.splitlines()
+    first_line = start.line if start is not None else 0
+    for number in range(first_line, duplicate.line):
+        line = lines[number]
+        body = line[duplicate.column :]
+        indent_ok = not line[: duplicate.column].strip(" -")
+        if indent_ok and body.startswith((f"{key}:", f'"{key}":', f"'{key}':")):
+            return number + 1
+    return first_line + 1
+
+
+def to_plain(node: Any) -> Any:
+    """Turn a round-trip tree into plain dicts, lists, str, int, bool, None and Decimal.
+
+    Floats become Decimal with the number of decimals the author wrote, so "2.00" renders
+    as "2,00" and not "2,0".
+    """
+    if isinstance(node, CommentedMap):
+        return {key_text(k): to_plain(v) for k, v in node.items()}
+    if isinstance(node, CommentedSeq):
+        return [to_plain(v) for v in node]
+    if isinstance(node, ScalarFloat):
+        return _decimal(node)
+    if isinstance(node, bool | int | type(None)):
+        return node
+    if isinstance(node, float):
+        return Decimal(repr(node))
+    if isinstance(node, datetime.date):
+        return node.isoformat()
+    return str(node)
+
+
+def _decimal(value: ScalarFloat) -> Decimal:
+    width, prec = getattr(value, "_width", None), getattr(value, "_prec", None)
+    if getattr(value, "_exp", None) is None and width and prec is not None and prec >= 0:
+        decimals = width - prec - 1
+        if decimals >= 0:
+            return Decimal(f"{float(value):.{decimals}f}")
+    return Decimal(repr(float(value)))

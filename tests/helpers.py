@@ -1,0 +1,33 @@
+"""Helpers shared by the tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from agreementgen.document import Document, build_document
+from agreementgen.project import LoadedAgreement, read_agreement
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def load(folder: Path) -> LoadedAgreement:
+    """Read an agreement folder that must be valid."""
+    loaded, problems = read_agreement(folder)
+    assert loaded is not None, [p.format() for p in problems]
+    assert not problems, [p.format() for p in problems]
+    return loaded
+
+
+def document(folder: Path) -> Document:
+    """Build the document view of a valid agreement folder."""
+    return build_document(load(folder))
+
+
+def copy_agreement(source: Path, target_parent: Path, name: str | None = None) -> Path:
+    """Copy an agreement folder under `target_parent`; return the copy."""
+    target = target_parent / (name or source.name)
+    shutil.copytree(source, target)
+    return target

@@ -1,0 +1,84 @@
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from agreementgen import build as build_module
+from agreementgen.build import AGREEMENT_NAME, build_agreements
+from agreementgen.cli import cli
+from agreementgen.errors import InputError
+
+from .helpers import DATA, copy_agreement
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    copy_agreement(DATA / "demo", tmp_path / "agreements")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_build_writes_the_agreement_and_no_staging_folders(project: Path) -> None:
+    result = build_agreements([], out=Path("output"), formats=("html",))
+    assert result.folders == [Path("output/demo")]
+    assert sorted(p.name for p in Path("output").iterdir()) == ["demo"]
+    assert [p.name for p in Path("output/demo").iterdir()] == [f"{AGREEMENT_NAME}.html"]
+
+
+def test_invalid_input_leaves_previous_output_untouched(project: Path) -> None:
+    build_agreements([], out=Path("output"), formats=("html",))
+    before = _snapshot(Path("output/demo"))
+    path = project / "agreements" / "demo" / "agreement.yaml"
+    path.write_text(path.read_text("utf-8").replace("area_name:", "area_nam:"), "utf-8")
+    with pytest.raises(InputError):
+        build_agreements([], out=Path("output"), formats=("html",))
+    assert _snapshot(Path("output/demo")) == before
+
+
+def test_a_failing_render_leaves_previous_output_and_no_stray_files(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_agreements([], out=Path("output"), formats=("html",))
+    before = _snapshot(Path("output/demo"))
+    path = project / "agreements" / "demo" / "agreement.yaml"
+    path.write_text(path.read_text("utf-8").replace("Demo & Co", "Ny titel"), "utf-8")
+
+    def half_written(item: object, formats: object) -> dict[str, bytes]:
+        # The second file cannot be written, so the build fails with the staging folder
+        # half written: the worst moment.
+        return {"a.html": b"new", "b\0.html": b"new"}
+
+    monkeypatch.setattr(build_module, "render_agreement", half_written)
+    with pytest.raises(ValueError, match="null"):
+        build_agreements([], out=Path("output"), formats=("html",))
+    assert _snapshot(Path("output/demo")) == before
+    assert sorted(p.name for p in Path("output").iterdir()) == ["demo"]
+
+
+def test_cli_build_reports_the_folder(project: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "Built output/demo\n"
+
+
+def test_cli_build_with_bad_input_exits_1_without_traceback(project: Path) -> None:
+    path = project / "agreements" / "demo" / "agreement.yaml"
+    path.write_text(path.read_text("utf-8").replace("kind: police", "kind: polise"), "utf-8")
+    result = CliRunner().invoke(cli, ["build", "--format", "html"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "agreements/demo/agreement.yaml:20:11: error AG104: parties[2].kind: 'polise' is not one"
+        " of: housing_organisation, municipality, police, other\n"
+        "    hint: did you mean 'police'?\n"
+        "Aborted with 1 error.\n"
+    )
+    assert not Path("output").exists()
+
+
+def test_usage_errors_exit_2(project: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", "--format", "odt"])
+    assert result.exit_code == 2

@@ -1,0 +1,68 @@
+"""The README documents every command, option and diagnostic code; regenerate with `make docs`."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from agreementgen.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+START, END = "<!-- cli-reference:start -->", "<!-- cli-reference:end -->"
+SOURCES = [ROOT / "src" / "agreementgen"]
+
+
+def cli_reference() -> str:
+    """Return the README's CLI reference: the --help of the group and of every command."""
+    runner = CliRunner()
+    parts = []
+    for name in [None, *sorted(cli.commands)]:
+        args = [name, "--help"] if name else ["--help"]
+        result = runner.invoke(cli, args, prog_name="agreementgen", terminal_width=100)
+        title = f"agreementgen {name}" if name else "agreementgen"
+        parts.append(f"### `{title}`\n\n```text\n{result.output.rstrip()}\n```\n")
+    return "\n".join(parts)
+
+
+def _readme_block() -> str:
+    text = README.read_text("utf-8")
+    return text[text.index(START) + len(START) : text.index(END)].strip("\n")
+
+
+def test_readme_cli_reference_is_current() -> None:
+    assert _readme_block() == cli_reference().strip("\n"), "run `make docs` and commit README.md"
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands.values(), key=lambda c: c.name or ""))
+def test_every_command_has_help_with_an_example(command: click.Command) -> None:
+    assert command.help and "Example:" in command.help
+
+
+def test_every_diagnostic_code_is_in_the_readme_table() -> None:
+    used = set()
+    for folder in SOURCES:
+        for path in folder.rglob("*.py"):
+            used |= set(re.findall(r'"(AG\d{3})"', path.read_text("utf-8")))
+    table = set(re.findall(r"^\| `(AG\d{3})` \|", README.read_text("utf-8"), flags=re.M))
+    assert used, "no codes found"
+    assert used <= table, f"undocumented codes: {sorted(used - table)}"
+    assert table <= used, f"documented codes that nothing raises: {sorted(table - used)}"
+
+
+def write() -> None:
+    """Rewrite the README's CLI reference block."""
+    text = README.read_text("utf-8")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    README.write_text(f"{head}{START}\n{cli_reference().strip()}\n{END}{tail}", "utf-8")
+
+
+if __name__ == "__main__":
+    write()
+    sys.exit(0)

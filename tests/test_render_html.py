@@ -1,0 +1,108 @@
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from agreementgen.render_html import render_html, render_pdf
+
+from .helpers import DATA, copy_agreement, document
+
+HEADINGS = [
+    "1. Kort om boligområdet",
+    "2. Vision for boligområdet",
+    "3. Organisering",
+    "4. Samspil med centrale tiltag og indsatser i boligområdet",
+    "5. Overordnede mål og indikatorer for den boligsociale indsats",
+    "6. Indsatsområder",
+    "7. Lokal evaluering",
+    "8. Revision af samarbejdsaftalen",
+]
+
+
+@pytest.fixture(scope="module")
+def html() -> str:
+    return render_html(document(DATA / "demo"))
+
+
+def test_user_text_is_escaped_and_never_evaluated(html: str) -> None:
+    assert "Demo &amp; Co &lt;Nord&gt; {{ area }}" in html
+    assert "&lt;b&gt;ikke HTML&lt;/b&gt; {{ 7*7 }} {% if x %}" in html
+    assert "49" not in html
+    assert "<b>" not in html
+
+
+def test_sections_are_numbered_headings_in_template_order(html: str) -> None:
+    assert re.findall(r"<h1>(.*?)</h1>", html) == HEADINGS
+
+
+def test_one_signature_block_per_party(html: str) -> None:
+    assert html.count('<div class="signature">') == 3
+    assert "Dato: 1. juni 2025" in html
+    assert "Navn: Åse Ødegård, Direktør" in html
+
+
+def _goals_header(html: str) -> list[str]:
+    goals = html[html.index('<figure class="table goals">') :]
+    return re.findall(r"<th(?: [^>]*)?>(.*?)</th>", goals[: goals.index("</thead>")])
+
+
+def test_goals_table_has_the_packs_columns_and_merged_goals(html: str) -> None:
+    assert _goals_header(html) == [
+        "Mål",
+        "Indikator",
+        "Baseline boligområde",
+        "Baseline kommune (evt. andet)",
+        "Baselineår",
+        "Datakilde",
+    ]
+    goals = html[html.index('<figure class="table goals">') :]
+    assert goals.count('rowspan="3"') == 1 and goals.count('rowspan="2"') == 3
+    assert "97,95\u00a0%" in goals and "Åbakken: 77\u00a0%" in goals
+    assert "74\u00a0% (sammenlignet med de 198 udvalgte områder)" in goals
+
+
+def test_the_2019_pack_has_no_baseline_year(tmp_path: Path) -> None:
+    folder = copy_agreement(DATA / "demo", tmp_path)
+    path = folder / "agreement.yaml"
+    text = path.read_text("utf-8").replace("@2023-11-24", "@2019-12-11")
+    path.write_text(text, "utf-8")
+    html = render_html(document(folder))
+    assert _goals_header(html) == [
+        "Mål",
+        "Indikator",
+        "Baseline boligområde",
+        "Baseline kommune",
+        "Datakilde",
+    ]
+    assert "regulativet af 11. december 2019." in html
+
+
+def test_pictures_are_inlined_and_missing_ones_say_so(html: str) -> None:
+    assert 'src="data:image/png;base64,' in html
+    assert "Det originale billede er ikke tilgængeligt her." in html
+
+
+@pytest.mark.slow
+def test_pdf_has_page_numbers_and_danish_text(html: str, tmp_path: Path) -> None:
+    pdf = render_pdf(html)
+    assert pdf.startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    (tmp_path / "a.pdf").write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "a.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    pages = text.count("\f")
+    assert f"Side 1 af {pages}" in text
+    assert "Samarbejdsaftalen gælder fra 1. august 2025 til 31. juli 2029" in text
+    fonts = subprocess.run(
+        ["pdffonts", str(tmp_path / "a.pdf")], check=True, capture_output=True, text=True
+    ).stdout
+    # Every face is the shipped font: nothing depends on the machine's fonts.
+    faces = [line.split()[0] for line in fonts.splitlines()[2:]]
+    assert faces and all("Source-Sans-Pro" in face for face in faces), faces
