@@ -31,3 +31,17 @@ def copy_agreement(source: Path, target_parent: Path, name: str | None = None) -
     target = target_parent / (name or source.name)
     shutil.copytree(source, target)
     return target
+
+
+def require_tool(name: str) -> str:
+    """Return the path of a command-line tool; skip without it, but fail in CI (CI=true)."""
+    import os
+
+    import pytest
+
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{name} is not installed; .ci/run installs it")
+        pytest.skip(f"{name} is not installed")
+    return path
