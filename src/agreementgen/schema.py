@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from agreementgen.model import Agreement
+from agreementgen.kinds import KINDS
 from agreementgen.output import write_atomic
 
 SCHEMA_DIR = Path("schema")
-SCHEMAS = {"agreement.schema.json": Agreement}
 
 
 def schema_texts() -> dict[str, str]:
     """Return file name -> JSON text of every schema, as committed under schema/."""
     texts = {}
-    for name, model in SCHEMAS.items():
+    for kind in KINDS:
+        name, model = kind.schema, kind.model
         schema = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": name,
