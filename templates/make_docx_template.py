@@ -22,9 +22,9 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Emu
+from docx.shared import Cm, Emu, Pt
 
-OUTPUT = Path(__file__).resolve().parent / "agreement.docx"
+HERE = Path(__file__).resolve().parent
 
 # Colours, shared with templates/agreement.css so the Word file and the PDF look alike.
 INK = "1D1D1B"
@@ -46,6 +46,8 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Numbering ids; the renderer finds them through the list styles, not these numbers.
 BULLET_ABSTRACT, NUMBER_ABSTRACT = 10, 11
 BULLET_NUM, NUMBER_NUM = 1, 2
+FACT_LABEL_WIDTH = Cm(4.5)  # the facts table under a document's title
+FACT_VALUE_WIDTH = Cm(11.5)
 INDENT = 425  # twips per list level (0.75 cm)
 
 
@@ -434,7 +436,7 @@ def _page_number(paragraph: Any) -> None:
     _text(paragraph, "{{ page_after }}")
 
 
-def _set_page(doc: Any) -> None:
+def _set_page(doc: Any, header_tag: str = "{{ area_name }}") -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -445,7 +447,7 @@ def _set_page(doc: Any) -> None:
     section.different_first_page_header_footer = True
     header = section.header.paragraphs[0]
     header.style = "Header"
-    _text(header, "{{ area_name }}")
+    _text(header, header_tag)
     section.first_page_header.paragraphs[0].style = "Header"
     _page_number(section.footer.paragraphs[0])
     _page_number(section.first_page_footer.paragraphs[0])
@@ -548,13 +550,52 @@ def _body(doc: Any) -> None:
     _para(doc, "Normal", "{%p endfor %}")
 
 
+def _document_body(doc: Any) -> None:
+    """The other LBF documents: title, area name, a table of key facts, sections."""
+    _para(doc, "Title", "{{ title }}")
+    _para(doc, "Front Text", "{{ subtitle }}")
+    # docxtpl repeats the middle row: its {%tr %} tags need rows of their own.
+    table = doc.add_table(rows=3, cols=2)
+    table.style = "Normal Table"
+    table.autofit = False
+    _no_borders(table)
+    table.columns[0].width = FACT_LABEL_WIDTH
+    table.columns[1].width = FACT_VALUE_WIDTH
+    for row, texts in zip(
+        table.rows,
+        (
+            ("{%tr for fact in facts %}", ""),
+            ("{{ fact.label }}", "{{ fact.value }}"),
+            ("{%tr endfor %}", ""),
+        ),
+        strict=True,
+    ):
+        label, value = row.cells
+        label.width, value.width = FACT_LABEL_WIDTH, FACT_VALUE_WIDTH
+        label.paragraphs[0].style = "Label"
+        value.paragraphs[0].style = "Front Text"
+        for cell in (label, value):  # label and value on one baseline
+            cell.paragraphs[0].paragraph_format.space_before = Pt(0)
+            cell.paragraphs[0].paragraph_format.space_after = Pt(2)
+        _text(label.paragraphs[0], texts[0])
+        if texts[1]:
+            _text(value.paragraphs[0], texts[1])
+    _para(doc, "Normal", "{%p if notice %}")
+    _para(doc, "Source", "{{ notice }}")
+    _para(doc, "Normal", "{%p endif %}")
+    _para(doc, "Normal", "{%p for section in sections %}")
+    _heading(doc, "{{ section.heading }}")
+    _para(doc, "Normal", "{{p section.body }}")
+    _para(doc, "Normal", "{%p endfor %}")
+
+
 def _set_properties(doc: Any) -> None:
     props = doc.core_properties
     props.author = "agreementgen"
     props.last_modified_by = ""
     props.title = ""
     props.subject = ""
-    props.comments = "Word template of the strategic agreement, made by make_docx_template.py"
+    props.comments = "Word template of agreementgen, made by make_docx_template.py"
     props.language = LANGUAGE
     props.revision = 1
     props.created = props.modified = props.last_printed = FIXED_TIME
@@ -592,14 +633,18 @@ def _drop_extras(doc: Any) -> None:
                 rel.target_part._blob = APP_XML
 
 
-def build() -> bytes:
-    """Return the template .docx, byte for byte the same on every run."""
+def build(name: str = "agreement") -> bytes:
+    """Return the template `name`.docx, byte for byte the same on every run."""
     doc = Document()
     _set_styles(doc)
     _set_numbering(doc)
     _set_settings(doc)
-    _set_page(doc)
-    _body(doc)
+    if name == "agreement":
+        _set_page(doc)
+        _body(doc)
+    else:
+        _set_page(doc, "{{ header }}")
+        _document_body(doc)
     _set_properties(doc)
     _drop_extras(doc)
     raw = io.BytesIO()
@@ -618,10 +663,15 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+TEMPLATES = ("agreement", "document")
+
+
 def main(argv: list[str]) -> None:
-    target = Path(argv[1]) if len(argv) > 1 else OUTPUT
-    target.write_bytes(build())
-    print(f"wrote {target}")
+    folder = Path(argv[1]) if len(argv) > 1 else HERE
+    for name in TEMPLATES:
+        target = folder / f"{name}.docx"
+        target.write_bytes(build(name))
+        print(f"wrote {target}")
 
 
 if __name__ == "__main__":

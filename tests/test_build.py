@@ -4,7 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from agreementgen import build as build_module
-from agreementgen.build import AGREEMENT_NAME, build_agreements
+from agreementgen.build import AGREEMENT_NAME, Output, build_agreements
 from agreementgen.cli import cli
 from agreementgen.errors import InputError
 
@@ -26,7 +26,12 @@ def test_build_writes_the_agreement_and_no_staging_folders(project: Path) -> Non
     result = build_agreements([], out=Path("output"), formats=("html",))
     assert result.folders == [Path("output/demo")]
     assert sorted(p.name for p in Path("output").iterdir()) == ["demo"]
-    assert [p.name for p in Path("output/demo").iterdir()] == [f"{AGREEMENT_NAME}.html"]
+    assert sorted(p.name for p in Path("output/demo").iterdir()) == [
+        f"{AGREEMENT_NAME}.html",
+        "Upload-tjekliste.html",
+        "Upload-tjekliste.md",
+        "manifest.json",
+    ]
 
 
 def test_invalid_input_leaves_previous_output_untouched(project: Path) -> None:
@@ -47,10 +52,10 @@ def test_a_failing_render_leaves_previous_output_and_no_stray_files(
     path = project / "agreements" / "demo" / "agreement.yaml"
     path.write_text(path.read_text("utf-8").replace("Demo & Co", "Ny titel"), "utf-8")
 
-    def half_written(item: object, formats: object) -> dict[str, bytes]:
+    def half_written(item: object, formats: object) -> list[Output]:
         # The second file cannot be written, so the build fails with the staging folder
         # half written: the worst moment.
-        return {"a.html": b"new", "b\0.html": b"new"}
+        return [Output(name, b"new", "x", (), "") for name in ("a.html", "b\0.html")]
 
     monkeypatch.setattr(build_module, "render_agreement", half_written)
     with pytest.raises(ValueError, match="null"):
@@ -62,7 +67,7 @@ def test_a_failing_render_leaves_previous_output_and_no_stray_files(
 def test_cli_build_reports_the_folder(project: Path) -> None:
     result = CliRunner().invoke(cli, ["build", "--format", "html"])
     assert result.exit_code == 0, result.output
-    assert result.stderr == "Built output/demo\n"
+    assert result.stderr.endswith("Built output/demo\n")
 
 
 def test_cli_build_with_bad_input_exits_1_without_traceback(project: Path) -> None:

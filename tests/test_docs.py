@@ -15,6 +15,7 @@ from agreementgen.cli import cli
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 START, END = "<!-- cli-reference:start -->", "<!-- cli-reference:end -->"
+RULES_START, RULES_END = "<!-- rules:start -->", "<!-- rules:end -->"
 SOURCES = [ROOT / "src" / "agreementgen"]
 
 
@@ -30,13 +31,27 @@ def cli_reference() -> str:
     return "\n".join(parts)
 
 
-def _readme_block() -> str:
+def rule_table() -> str:
+    """Return the README's table of LBF rules, from the rules themselves."""
+    from agreementgen.rules import all_rules
+
+    lines = ["| Code | Level | Rule | lbf.md §17.2 |", "| --- | --- | --- | --- |"]
+    for rule in sorted(all_rules(), key=lambda r: r.code):
+        lines.append(f"| `{rule.code}` | {rule.level} | {rule.summary} | {rule.lbf or ''} |")
+    return "\n".join(lines)
+
+
+def _readme_block(start: str = START, end: str = END) -> str:
     text = README.read_text("utf-8")
-    return text[text.index(START) + len(START) : text.index(END)].strip("\n")
+    return text[text.index(start) + len(start) : text.index(end)].strip("\n")
 
 
 def test_readme_cli_reference_is_current() -> None:
     assert _readme_block() == cli_reference().strip("\n"), "run `make docs` and commit README.md"
+
+
+def test_readme_rule_table_is_current() -> None:
+    assert _readme_block(RULES_START, RULES_END) == rule_table(), "run `make docs`"
 
 
 @pytest.mark.parametrize("command", sorted(cli.commands.values(), key=lambda c: c.name or ""))
@@ -56,11 +71,16 @@ def test_every_diagnostic_code_is_in_the_readme_table() -> None:
 
 
 def write() -> None:
-    """Rewrite the README's CLI reference block."""
+    """Rewrite the README's generated blocks: the CLI reference and the rule table."""
     text = README.read_text("utf-8")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    README.write_text(f"{head}{START}\n{cli_reference().strip()}\n{END}{tail}", "utf-8")
+    for start, end, block in (
+        (START, END, cli_reference().strip()),
+        (RULES_START, RULES_END, rule_table()),
+    ):
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        text = f"{head}{start}\n{block}\n{end}{tail}"
+    README.write_text(text, "utf-8")
 
 
 if __name__ == "__main__":

@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import io
+import json
+import multiprocessing
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
-from agreementgen.errors import Diagnostic, InputError, RenderError, Severity
-from agreementgen.project import LoadedAgreement, read_agreements
+from agreementgen import __version__
+from agreementgen.errors import Diagnostic, InputError, RenderError, Severity, display_path
+from agreementgen.folder import LoadedAgreement
+from agreementgen.project import read_agreements
+
+if TYPE_CHECKING:
+    from agreementgen.document import View
 
 AGREEMENT_NAME = "Strategisk samarbejdsaftale"
+MANIFEST = "manifest.json"
+CHECKLIST = "Upload-tjekliste"
+UPLOAD_ZIP = "LBF-upload.zip"
+UPLOAD_SUFFIXES = (".docx", ".xlsx", ".pdf", ".png")
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: entries carry no build time
 
 
 @dataclass(frozen=True)
@@ -24,12 +42,25 @@ class BuildResult:
     warnings: list[Diagnostic]
 
 
+@dataclass(frozen=True)
+class Output:
+    """One file of an agreement's output and what it was made from."""
+
+    name: str
+    data: bytes
+    document: str
+    sources: tuple[str, ...]
+    template: str
+
+
 def build_agreements(
     paths: Sequence[Path],
     *,
     out: Path,
     formats: Sequence[str] = ("docx", "html", "pdf"),
     strict: bool = False,
+    final: bool = False,
+    zip_upload: bool = False,
 ) -> BuildResult:
     """Build every agreement the paths name into `out/<agreement-id>/`.
 
@@ -39,39 +70,146 @@ def build_agreements(
     Raises:
         InputError: an agreement has errors (or warnings, with `strict`).
     """
-    loaded, problems = read_agreements(paths)
+    loaded, problems = read_agreements(paths, final=final)
     if any(p.severity is Severity.ERROR for p in problems) or (strict and problems):
         raise InputError(problems)
     folders = []
     for item in loaded:
         try:
-            files = render_agreement(item, formats)
+            outputs = render_agreement(item, formats)
         except jinja2.TemplateError as exc:
             where = f"{getattr(exc, 'name', None) or 'template'}:{getattr(exc, 'lineno', 0) or 0}"
             raise RenderError(f"{where}: {exc} (while rendering {item.id})") from exc
+        warnings = [p.format() for p in problems if _concerns(p, item)]
+        files = package(item, outputs, warnings, final=final, zip_upload=zip_upload)
         folders.append(_publish(out, item.id, files))
     return BuildResult(folders, problems)
 
 
-def render_agreement(item: LoadedAgreement, formats: Sequence[str]) -> dict[str, bytes]:
-    """Render one agreement into file name -> bytes."""
-    from agreementgen.document import build_document
+def _concerns(diagnostic: Diagnostic, item: LoadedAgreement) -> bool:
+    return diagnostic.path.startswith(display_path(item.folder) + "/")
+
+
+def render_agreement(item: LoadedAgreement, formats: Sequence[str]) -> list[Output]:
+    """Render every document of one agreement in the requested formats."""
+    from agreementgen.render_docx import render_docx
+    from agreementgen.render_html import render_html
+
+    outputs: list[Output] = []
+    pending_pdfs: list[tuple[str, str, tuple[str, ...], str]] = []
+    for view in _views(item):
+        simple = view.stem != AGREEMENT_NAME
+        stem = view.stem
+        if "docx" in formats:
+            template = "document.docx" if simple else "agreement.docx"
+            data = render_docx(view.document)
+            outputs.append(Output(f"{stem}.docx", data, stem, view.sources, template))
+        if "html" in formats or "pdf" in formats:
+            template = "document.html.j2" if simple else "agreement.html.j2"
+            html = render_html(view.document)
+            if "html" in formats:
+                outputs.append(
+                    Output(f"{stem}.html", html.encode("utf-8"), stem, view.sources, template)
+                )
+            if "pdf" in formats:
+                pending_pdfs.append((stem, html, view.sources, template))
+        outputs += [
+            Output(name, data, stem, view.sources, "") for name, data in view.extras.items()
+        ]
+    pdfs = render_pdfs([html for _, html, _, _ in pending_pdfs])
+    for (stem, _, sources, template), pdf in zip(pending_pdfs, pdfs, strict=True):
+        outputs.append(Output(f"{stem}.pdf", pdf, stem, sources, template))
+    return outputs
+
+
+def _views(item: LoadedAgreement) -> list[View]:
+    from agreementgen.document import View, build_document, figure_files
 
     document = build_document(item)
-    files: dict[str, bytes] = {}
-    if "docx" in formats:
-        from agreementgen.render_docx import render_docx
+    views: list[View] = [
+        View(AGREEMENT_NAME, document, (item.source.name, *figure_files(document, item.folder)))
+    ]
+    for loaded_document in item.documents:
+        module = importlib.import_module(loaded_document.kind.view)
+        view: View = module.view(loaded_document, item)
+        views.append(view)
+    return views
 
-        files[f"{AGREEMENT_NAME}.docx"] = render_docx(document)
-    if "html" in formats or "pdf" in formats:
-        from agreementgen.render_html import render_html, render_pdf
 
-        html = render_html(document)
-        if "html" in formats:
-            files[f"{AGREEMENT_NAME}.html"] = html.encode("utf-8")
-        if "pdf" in formats:
-            files[f"{AGREEMENT_NAME}.pdf"] = render_pdf(html)
+def render_pdfs(htmls: Sequence[str]) -> list[bytes]:
+    """Lay out HTML pages as PDFs, on every core when there are several."""
+    from agreementgen.render_html import render_pdf
+
+    if len(htmls) < 2:
+        return [render_pdf(html) for html in htmls]
+    # Fork: the workers inherit the loaded modules instead of importing WeasyPrint again.
+    context = multiprocessing.get_context("fork")
+    workers = min(len(htmls), multiprocessing.cpu_count())
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(render_pdf, htmls))
+
+
+def package(
+    item: LoadedAgreement,
+    outputs: Sequence[Output],
+    warnings: Sequence[str],
+    *,
+    final: bool,
+    zip_upload: bool,
+) -> dict[str, bytes]:
+    """Add the manifest, the checklist and (with `zip_upload`) the upload archive."""
+    from agreementgen import checklist
+    from agreementgen.render_html import render_checklist
+
+    files = {o.name: o.data for o in outputs}
+    entries = checklist.entries(item, sorted(files))
+    text = checklist.markdown(item, entries, warnings)
+    files[f"{CHECKLIST}.md"] = text.encode("utf-8")
+    files[f"{CHECKLIST}.html"] = render_checklist(text).encode("utf-8")
+    if zip_upload:
+        files[UPLOAD_ZIP] = _zip({n: d for n, d in files.items() if n.endswith(UPLOAD_SUFFIXES)})
+    files[MANIFEST] = _manifest(item, outputs, files, final=final)
     return files
+
+
+def _manifest(
+    item: LoadedAgreement, outputs: Sequence[Output], files: dict[str, bytes], *, final: bool
+) -> bytes:
+    described = {o.name: o for o in outputs}
+    entries = []
+    for name in sorted(files):
+        output = described.get(name)
+        entries.append(
+            {
+                "name": name,
+                "sha256": hashlib.sha256(files[name]).hexdigest(),
+                "bytes": len(files[name]),
+                "document": output.document if output else None,
+                "sources": list(output.sources) if output else [],
+                "template": (output.template or None) if output else None,
+            }
+        )
+    manifest = {
+        "agreement": item.id,
+        "area_name": item.agreement.area_name,
+        "template_pack": item.pack.id.value,
+        "tool": f"agreementgen {__version__}",
+        "final": final,
+        "files": entries,
+    }
+    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    """A zip with sorted entries and fixed times: the same files give the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
 
 
 def _publish(out: Path, ident: str, files: dict[str, bytes]) -> Path:

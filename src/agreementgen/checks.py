@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from agreementgen.errors import Diagnostic, Severity
+from agreementgen.errors import Diagnostic, Note, Severity
 from agreementgen.load import Source
 from agreementgen.model import (
     Agreement,
@@ -23,13 +23,24 @@ from agreementgen.packs import Pack
 Loc = tuple[str | int, ...]
 
 
+AGREEMENT_FILE = "agreement.yaml"
+
+
 @dataclass(frozen=True)
 class Context:
-    """What a check needs besides the agreement: where it came from and its pack."""
+    """What a check needs besides the models: the files they came from and the pack.
 
-    source: Source
+    `sources` maps each file's path inside the agreement folder to its loaded source.
+    """
+
+    sources: Mapping[str, Source]
     pack: Pack
     folder: Path
+
+    @property
+    def source(self) -> Source:
+        """The agreement's source."""
+        return self.sources[AGREEMENT_FILE]
 
     def at(
         self,
@@ -40,11 +51,23 @@ class Context:
         hint: str = "",
         warning: bool = False,
         key: bool = False,
+        file: str = AGREEMENT_FILE,
+        notes: tuple[Note, ...] = (),
     ) -> Diagnostic:
-        """Return a diagnostic pointing at `loc` (at its key with `key`) in the agreement file."""
-        line, col = self.source.position(loc, key=key)
+        """Return a diagnostic pointing at `loc` (at its key with `key`) in `file`.
+
+        An empty `loc` means the whole file: the diagnostic has no line.
+        """
+        source = self.sources[file]
+        line, col = source.position(loc, key=key) if loc else (0, 0)
         severity = Severity.WARNING if warning else Severity.ERROR
-        return Diagnostic(self.source.display, line, col, code, message, severity, hint)
+        return Diagnostic(source.display, line, col, code, message, severity, hint, notes)
+
+    def note(self, loc: Loc, message: str, *, file: str = AGREEMENT_FILE) -> Note:
+        """Return a note pointing at `loc` in `file`: the other side of a disagreement."""
+        source = self.sources[file]
+        line, col = source.position(loc)
+        return Note(source.display, line, col, message)
 
 
 Check = Callable[[Agreement, Context], Iterator[Diagnostic]]

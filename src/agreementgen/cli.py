@@ -68,6 +68,11 @@ def _run(action: Callable[[], list[Diagnostic]], *, strict: bool = False) -> lis
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+final_option = click.option(
+    "--final",
+    is_flag=True,
+    help="Upload-ready: LBF's rules marked E are errors, and leftover placeholders too.",
+)
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
@@ -84,21 +89,23 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command()
 @paths_argument
+@final_option
 @strict_option
-def validate(paths: tuple[Path, ...], strict: bool) -> None:
-    """Check agreements and report every problem at once.
+def validate(paths: tuple[Path, ...], final: bool, strict: bool) -> None:
+    """Check agreements and the documents beside them; report every problem at once.
 
-    PATHS are agreement folders (default: every folder under agreements/).
+    PATHS are agreement folders (default: every folder under agreements/). Without --final
+    LBF's rules are warnings, as a draft may be incomplete.
 
     Example:
 
     \b
-        agreementgen validate agreements/viborg
+        agreementgen validate agreements/viborg --final
     """
     from agreementgen.project import read_agreements
 
     def action() -> list[Diagnostic]:
-        _loaded, problems = read_agreements(paths)
+        _, problems = read_agreements(paths, final=final)
         if any(p.severity is Severity.ERROR for p in problems):
             raise InputError(problems)
         return problems
@@ -124,24 +131,42 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
     multiple=True,
     help="Formats to build (repeatable; default all).",
 )
+@click.option("--zip", "zip_upload", is_flag=True, help="Also write LBF-upload.zip.")
+@final_option
 @strict_option
-def build(paths: tuple[Path, ...], out: Path, formats: tuple[str, ...], strict: bool) -> None:
-    """Build DOCX, HTML and PDF for agreements into OUT/<agreement-id>/.
+def build(
+    paths: tuple[Path, ...],
+    out: Path,
+    formats: tuple[str, ...],
+    zip_upload: bool,
+    final: bool,
+    strict: bool,
+) -> None:
+    """Build every LBF document of agreements into OUT/<agreement-id>/.
 
-    PATHS are agreement folders (default: every folder under agreements/). An agreement's
-    output folder is replaced only when everything for it was built.
+    PATHS are agreement folders (default: every folder under agreements/). Each document
+    is written as DOCX, HTML and PDF (the budget also as XLSX), with manifest.json and an
+    upload checklist. An agreement's output folder is replaced only when everything for it
+    was built.
 
     Example:
 
     \b
-        agreementgen build agreements/viborg --format docx
+        agreementgen build agreements/viborg --final --zip
     """
     from agreementgen.build import build_agreements
 
     written: list[Path] = []
 
     def action() -> list[Diagnostic]:
-        result = build_agreements(paths, out=out, formats=formats or FORMATS, strict=strict)
+        result = build_agreements(
+            paths,
+            out=out,
+            formats=formats or FORMATS,
+            strict=strict,
+            final=final,
+            zip_upload=zip_upload,
+        )
         written.extend(result.folders)
         return result.warnings
 

@@ -6,11 +6,13 @@ text by construction: Danish formatting, fixed LBF text and generated tables hap
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from agreementgen import formatting
+from agreementgen.folder import LoadedAgreement
 from agreementgen.markdown import (
     Heading,
     ListBlock,
@@ -38,7 +40,6 @@ from agreementgen.model import (
     TextBlock,
 )
 from agreementgen.packs import Pack
-from agreementgen.project import LoadedAgreement
 
 SUPPRESSED = "-"
 
@@ -64,13 +65,24 @@ class DataTable:
 
 @dataclass(frozen=True)
 class FigureView:
-    """A picture, or a framed note where the picture is not available."""
+    """A picture, or a framed note where the picture is not available.
+
+    The picture is a file (`image`) or drawn by agreementgen (`png` for Word, and `svg` for
+    HTML where there is one).
+    """
 
     caption: str
     image: Path | None
     source: str | None
     width_cm: float
     missing_note: str
+    png: bytes | None = None
+    svg: str | None = None
+
+    @property
+    def has_picture(self) -> bool:
+        """Whether there is a picture to show."""
+        return self.image is not None or self.png is not None
 
 
 ViewBlock = MdBlock | DataTable | FigureView
@@ -113,6 +125,87 @@ class Document:
     documents: tuple[ViewBlock, ...]
     sections: tuple[SectionView, ...]
     page_label: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A labelled fact under a document's title, e.g. 'Periode: 1. august 2025 - ...'."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class SimpleDocument:
+    """One of the other LBF documents: title, key facts, an optional notice, sections."""
+
+    title: str
+    subtitle: str
+    facts: tuple[Fact, ...]
+    sections: tuple[SectionView, ...]
+    page_label: str
+    notice: str = ""
+
+    @property
+    def header(self) -> str:
+        """The running header: the area name."""
+        return self.subtitle
+
+
+@dataclass(frozen=True)
+class View:
+    """A document ready to render: its file name stem, content and where it came from.
+
+    `document` is the agreement or one of the other documents; `extras` are further files
+    made with it (a spreadsheet, a picture); `sources` the files it was made from, for the
+    build manifest.
+    """
+
+    stem: str
+    document: Document | SimpleDocument
+    sources: tuple[str, ...]
+    extras: dict[str, bytes] = field(default_factory=dict)
+
+
+def figure_files(document: Document, folder: Path) -> tuple[str, ...]:
+    """Return the picture files the agreement shows, as paths inside its folder."""
+    found = {
+        block.image.relative_to(folder).as_posix()
+        for section in document.sections
+        for block in section.blocks
+        if isinstance(block, FigureView) and block.image is not None
+    }
+    return tuple(sorted(found))
+
+
+def period_text(start: datetime.date, end: datetime.date) -> str:
+    """Return e.g. '1. august 2025 – 31. juli 2029'."""
+    return f"{formatting.long_date(start)} – {formatting.long_date(end)}"
+
+
+def notice(*, illustrative: bool, own_layout: bool, area_name: str) -> str:
+    """The line under a document's title saying what it is not (an example, LBF's layout)."""
+    parts = []
+    if illustrative:
+        parts.append(
+            f"Illustrativt eksempel: skrevet til at vise agreementgen ud fra aftalen for "
+            f"{area_name}; ikke helhedsplanens faktiske dokument."
+        )
+    if own_layout:
+        parts.append(
+            "Opstillingen følger agreementgen, ikke Landsbyggefondens skabelon på sagen, "
+            "som ikke er offentlig."
+        )
+    return " ".join(parts)
+
+
+def numbered(sections: Sequence[tuple[str, str, Sequence[ViewBlock]]]) -> tuple[SectionView, ...]:
+    """Number (key, heading, blocks) sections '1. …', leaving out those without content."""
+    shown = [(key, heading, tuple(blocks)) for key, heading, blocks in sections if blocks]
+    return tuple(
+        SectionView(key, f"{i}. {heading}", blocks)
+        for i, (key, heading, blocks) in enumerate(shown, 1)
+    )
 
 
 def build_document(loaded: LoadedAgreement) -> Document:
@@ -170,7 +263,7 @@ def _sections(loaded: LoadedAgreement) -> Iterator[SectionView]:
         if key == "focus_areas":
             blocks.extend(_focus_areas(loaded))
         else:
-            blocks.extend(_body(bodies[key], loaded, base=2))
+            blocks.extend(view_blocks(bodies[key], loaded, base=2))
         yield SectionView(key, heading, tuple(blocks))
 
 
@@ -182,10 +275,12 @@ def _focus_areas(loaded: LoadedAgreement) -> Iterator[ViewBlock]:
             continue
         yield Heading(2, (Span(loaded.pack.area(key).name),))
         yield Heading(3, (Span(loaded.pack.labels.problem_complex),))
-        yield from _body(area.problem_complex, loaded, base=4)
+        yield from view_blocks(area.problem_complex, loaded, base=4)
 
 
-def _body(blocks: Sequence[Block], loaded: LoadedAgreement, *, base: int) -> Iterator[ViewBlock]:
+def view_blocks(
+    blocks: Sequence[Block], loaded: LoadedAgreement, *, base: int = 2
+) -> Iterator[ViewBlock]:
     """Yield view blocks; Markdown '###' becomes heading level `base`, '####' one deeper."""
     for block in blocks:
         if isinstance(block, TextBlock):
@@ -217,18 +312,21 @@ def _insert(insert: Insert, loaded: LoadedAgreement, base: int) -> Iterator[View
     elif insert is Insert.CRITERIA and agreement.sections.area.criteria:
         yield criteria_table(agreement.sections.area.criteria, agreement.departments)
     elif insert is Insert.BOARD and board:
-        yield from _board(board)
+        yield from board_blocks(board)
     elif insert is Insert.BOARD_TASKS and board:
         yield Heading(base + 1, (Span("Bestyrelsen"),))
-        yield from _tasks(board.tasks_intro, board.tasks)
+        yield from task_blocks(board.tasks_intro, board.tasks)
     elif insert is Insert.SUBGROUPS and board:
         for group in board.subgroups:
             yield Heading(base + 1, (Span(group.name),))
-            yield from _body(group.description, loaded, base=base + 2)
-            yield from _tasks(group.tasks_intro or f"{group.name} har til opgave at:", group.tasks)
+            yield from view_blocks(group.description, loaded, base=base + 2)
+            yield from task_blocks(
+                group.tasks_intro or f"{group.name} har til opgave at:", group.tasks
+            )
 
 
-def _board(board: Board) -> Iterator[ViewBlock]:
+def board_blocks(board: Board) -> Iterator[ViewBlock]:
+    """The board's members as a list, chairs first marked, then who serves it."""
     yield Paragraph((Span("Bestyrelsen består af:"),))
     items = []
     for member in board.members:
@@ -239,7 +337,8 @@ def _board(board: Board) -> Iterator[ViewBlock]:
     yield Paragraph((Span(board.secretariat),))
 
 
-def _tasks(intro: str, tasks: Sequence[str]) -> Iterator[ViewBlock]:
+def task_blocks(intro: str, tasks: Sequence[str]) -> Iterator[ViewBlock]:
+    """An intro line and a bullet list of tasks (nothing when there are none)."""
     if not tasks:
         return
     yield Paragraph((Span(intro),))

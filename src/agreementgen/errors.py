@@ -18,6 +18,21 @@ class Severity(enum.Enum):
 
 
 @dataclass(frozen=True, order=True)
+class Note:
+    """Where else a diagnostic concerns: the other side of a disagreement between files."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def format(self) -> str:
+        """Return the note as the CLI prints it, under its diagnostic."""
+        where = self.path if not self.line else f"{self.path}:{self.line}:{self.col or 1}"
+        return f"{where}: note: {self.message}"
+
+
+@dataclass(frozen=True, order=True)
 class Diagnostic:
     """One problem in one input file, printed as `path:line:col: severity CODE: message`.
 
@@ -29,6 +44,7 @@ class Diagnostic:
         message: what is wrong, in one line.
         severity: error or warning.
         hint: an optional second line saying how to fix it.
+        notes: other places the problem concerns, printed under it.
     """
 
     path: str
@@ -38,6 +54,7 @@ class Diagnostic:
     message: str
     severity: Severity = Severity.ERROR
     hint: str = ""
+    notes: tuple[Note, ...] = ()
 
     def format(self) -> str:
         """Return the diagnostic as the one or two lines the CLI prints."""
@@ -45,6 +62,8 @@ class Diagnostic:
         text = f"{where}: {self.severity.value} {self.code}: {self.message}"
         if self.hint:
             text += f"\n    hint: {self.hint}"
+        for note in self.notes:
+            text += f"\n{note.format()}"
         return text
 
 

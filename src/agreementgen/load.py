@@ -38,6 +38,7 @@ class Source:
     text: str
     tree: Any
     data: Any
+    name: str = ""
 
     @property
     def display(self) -> str:
@@ -163,8 +164,8 @@ def _yaml() -> YAML:
     return yaml
 
 
-def load_yaml(path: Path) -> tuple[Source | None, list[Diagnostic]]:
-    """Read and parse one YAML file.
+def load_yaml(path: Path, *, name: str = "") -> tuple[Source | None, list[Diagnostic]]:
+    """Read and parse one YAML file; `name` is its path inside its agreement folder.
 
     Returns the loaded source, or None and the diagnostics that explain why not.
     """
@@ -195,7 +196,8 @@ def load_yaml(path: Path) -> tuple[Source | None, list[Diagnostic]]:
         return None, [Diagnostic(shown, 0, 0, "AG100", f"YAML could not be read: {exc}")]
     if tree is None:
         tree = CommentedMap()
-    return Source(path=path, text=text, tree=tree, data=to_plain(tree)), []
+    source = Source(path=path, text=text, tree=tree, data=to_plain(tree), name=name or path.name)
+    return source, []
 
 
 def _read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:

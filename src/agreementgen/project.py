@@ -4,30 +4,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from agreementgen.checks import Context, run_checks
-from agreementgen.errors import Diagnostic, display_path
-from agreementgen.load import Source, load_yaml
+from agreementgen.errors import Diagnostic, Severity, display_path
+from agreementgen.folder import LoadedAgreement, LoadedDocument
+from agreementgen.kinds import KINDS, document_files, kind_of
+from agreementgen.load import load_yaml
 from agreementgen.model import Agreement
-from agreementgen.packs import Pack, load_pack
+from agreementgen.packs import load_pack
+from agreementgen.rules import run_rules
 from agreementgen.validate import parse_model
+
+__all__ = ["LoadedAgreement", "LoadedDocument", "find_agreements", "read_agreement"]
 
 AGREEMENT_FILE = "agreement.yaml"
 DEFAULT_ROOT = Path("agreements")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-
-
-@dataclass(frozen=True)
-class LoadedAgreement:
-    """An agreement that loaded and validated, with where it came from."""
-
-    id: str
-    folder: Path
-    source: Source
-    agreement: Agreement
-    pack: Pack
 
 
 def find_agreements(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
@@ -66,9 +59,14 @@ def find_agreements(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]
     return list(dict.fromkeys(folders)), problems
 
 
-def read_agreement(folder: Path) -> tuple[LoadedAgreement | None, list[Diagnostic]]:
-    """Load, validate and check the agreement in `folder`, collecting every problem."""
-    path = folder / AGREEMENT_FILE
+def read_agreement(
+    folder: Path, *, final: bool = False
+) -> tuple[LoadedAgreement | None, list[Diagnostic]]:
+    """Load, validate and check the agreement in `folder` and the documents beside it.
+
+    Every problem is collected. The cross-document rules run once every file is valid; with
+    `final` the rules marked E are errors, otherwise warnings (a draft may be incomplete).
+    """
     ident = folder.resolve().name
     if not _ID.match(ident):
         return None, [
@@ -81,25 +79,63 @@ def read_agreement(folder: Path) -> tuple[LoadedAgreement | None, list[Diagnosti
                 hint="the folder name is the agreement id: lower-case letters, digits, hyphens",
             )
         ]
-    source, problems = load_yaml(path)
-    if source is None:
-        return None, problems
-    agreement, problems = parse_model(Agreement, source)
-    if agreement is None:
+    source, problems = load_yaml(folder / AGREEMENT_FILE, name=AGREEMENT_FILE)
+    agreement = None
+    if source is not None:
+        agreement, found = parse_model(Agreement, source)
+        problems += found
+    documents, found = _read_documents(folder)
+    problems += found
+    if source is None or agreement is None:
         return None, problems
     pack = load_pack(agreement.template_pack)
-    problems = run_checks(agreement, Context(source=source, pack=pack, folder=folder))
-    return LoadedAgreement(ident, folder, source, agreement, pack), problems
+    loaded = LoadedAgreement(ident, folder, source, agreement, pack, tuple(documents))
+    context = Context(sources=loaded.sources, pack=pack, folder=folder)
+    problems += run_checks(agreement, context)
+    if not any(p.severity is Severity.ERROR for p in problems):
+        problems += run_rules(loaded, context, final=final)
+    return loaded, problems
+
+
+def _read_documents(folder: Path) -> tuple[list[LoadedDocument], list[Diagnostic]]:
+    documents: list[LoadedDocument] = []
+    problems: list[Diagnostic] = []
+    for path in document_files(folder):
+        name = path.relative_to(folder).as_posix()
+        kind = kind_of(path, folder)
+        if kind is None:
+            known = ", ".join(k.pattern for k in KINDS)
+            problems.append(
+                Diagnostic(
+                    display_path(path),
+                    0,
+                    0,
+                    "AG117",
+                    "not a document agreementgen knows",
+                    Severity.WARNING,
+                    hint=f"document files are: {known}",
+                )
+            )
+            continue
+        source, found = load_yaml(path, name=name)
+        problems += found
+        if source is None:
+            continue
+        model, found = parse_model(kind.model, source)
+        problems += found
+        if model is not None:
+            documents.append(LoadedDocument(kind, path, source, model))
+    return documents, problems
 
 
 def read_agreements(
-    paths: Sequence[Path],
+    paths: Sequence[Path], *, final: bool = False
 ) -> tuple[list[LoadedAgreement], list[Diagnostic]]:
     """Read every agreement the paths name; return those that loaded and all diagnostics."""
     folders, problems = find_agreements(paths)
     loaded: list[LoadedAgreement] = []
     for folder in folders:
-        item, found = read_agreement(folder)
+        item, found = read_agreement(folder, final=final)
         problems.extend(found)
         if item is not None:
             loaded.append(item)

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from docx.blkcntnr import BlockItemContainer
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -40,7 +41,8 @@ from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup
 
-from agreementgen.document import DataTable, Document, FigureView, ViewBlock
+from agreementgen.document import DataTable, Document, FigureView, SimpleDocument, ViewBlock
+from agreementgen.errors import RenderError
 from agreementgen.markdown import Heading, ListBlock, MdTable, Paragraph, Quote, Span, Spans
 from agreementgen.templating import TEMPLATE_DIR, environment
 
@@ -88,11 +90,53 @@ _ALIGN = {
 }
 
 
-def render_docx(document: Document, *, template: Path = TEMPLATE_DIR / "agreement.docx") -> bytes:
-    """Return the agreement as a .docx file."""
-    tpl = DocxTemplate(str(template))
+AGREEMENT_TEMPLATE = "agreement.docx"
+SIMPLE_TEMPLATE = "document.docx"
+
+
+def render_docx(document: Document | SimpleDocument, *, template: Path | None = None) -> bytes:
+    """Return a document as a .docx file, from `template` or the one for its kind."""
+    agreement = isinstance(document, Document)
+    name = AGREEMENT_TEMPLATE if agreement else SIMPLE_TEMPLATE
+    tpl = DocxTemplate(str(template or TEMPLATE_DIR / name))
     writer = _Writer(tpl.get_docx())  # reads the template, once
-    context = {
+    if isinstance(document, Document):
+        context = _agreement_context(document, writer)
+    else:
+        context = _simple_context(document, writer)
+    try:
+        tpl.render(context, jinja_env=environment())
+    except jinja2.TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        raise RenderError(
+            f"{Path(tpl.template_file).name}: {exc}" + (f" (line {line})" if line else "")
+        ) from exc
+    _set_properties(tpl.docx.core_properties, document.title, _subject(document))
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+def _subject(document: Document | SimpleDocument) -> str:
+    return document.area_name if isinstance(document, Document) else document.subtitle
+
+
+def _simple_context(document: SimpleDocument, writer: _Writer) -> dict[str, Any]:
+    return {
+        "title": document.title,
+        "subtitle": document.subtitle,
+        "header": document.header,
+        "facts": document.facts,
+        "notice": document.notice,
+        "sections": [
+            {"heading": s.heading, "body": writer.body(s.blocks)} for s in document.sections
+        ],
+        **page_label_parts(document.page_label),
+    }
+
+
+def _agreement_context(document: Document, writer: _Writer) -> dict[str, Any]:
+    return {
         "title": document.title,
         "area_name_label": document.area_name_label,
         "area_name": document.area_name,
@@ -110,11 +154,6 @@ def render_docx(document: Document, *, template: Path = TEMPLATE_DIR / "agreemen
         ],
         **page_label_parts(document.page_label),
     }
-    tpl.render(context, jinja_env=environment())
-    _set_properties(tpl.docx.core_properties, document)
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
 
 
 def page_label_parts(label: str) -> dict[str, str]:
@@ -126,10 +165,10 @@ def page_label_parts(label: str) -> dict[str, str]:
     return {"page_before": before, "page_between": between, "page_after": after}
 
 
-def _set_properties(props: Any, document: Document) -> None:
+def _set_properties(props: Any, title: str, subject: str) -> None:
     # Set after rendering: docxtpl renders core properties as templates, and these are data.
-    props.title = document.title
-    props.subject = document.area_name
+    props.title = title
+    props.subject = subject
     props.author = ""
     props.last_modified_by = ""
     props.comments = ""
@@ -416,10 +455,11 @@ class _Writer:
 
     def figure(self, container: BlockItemContainer, figure: FigureView) -> None:
         """The picture, or a shaded box with the note where there is none; caption below."""
-        if figure.image is not None:
+        if figure.has_picture:
             paragraph = self.add_paragraph(container, "Figure")
             width = min(Cm(figure.width_cm), self.text_width)
-            paragraph.add_run().add_picture(str(figure.image), width=width)
+            picture = io.BytesIO(figure.png) if figure.png is not None else str(figure.image)
+            paragraph.add_run().add_picture(picture, width=width)
         else:
             self.missing_figure(container, figure.missing_note)
         caption = self.paragraph(container, (Span(figure.caption),), "Caption")

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import base64
 import functools
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from agreementgen.document import Document, FigureView, ViewBlock
-from agreementgen.markdown import ListBlock, Quote
+from agreementgen.document import Document, FigureView, SimpleDocument
 from agreementgen.templating import TEMPLATE_DIR, environment
 
 HTML_TEMPLATE = "agreement.html.j2"
+SIMPLE_TEMPLATE = "document.html.j2"
+CHECKLIST_TEMPLATE = "checklist.html.j2"
 STYLESHEET = "agreement.css"
 FONT_FAMILY = "Source Sans Pro"
 # Faces of the font the PDF uses, from the font-source-sans-pro package: (file, weight, style).
@@ -28,12 +29,22 @@ FONT_FACES = (
 _MIME = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
-def render_html(document: Document, *, template_dir: Path = TEMPLATE_DIR) -> str:
-    """Return the agreement as a standalone HTML page (styles and pictures inlined)."""
-    template = environment(template_dir).get_template(HTML_TEMPLATE)
+def render_html(document: Document | SimpleDocument, *, template_dir: Path = TEMPLATE_DIR) -> str:
+    """Return a document as a standalone HTML page (styles and pictures inlined)."""
+    name = HTML_TEMPLATE if isinstance(document, Document) else SIMPLE_TEMPLATE
+    template = environment(template_dir).get_template(name)
     css = (template_dir / STYLESHEET).read_text("utf-8") + _page_footer_css(document.page_label)
-    images = {fig.image: _data_uri(fig.image) for fig in _figures(document) if fig.image}
-    return template.render(document=document, css=Markup(css), images=images, kind_of=_kind_of)
+    return template.render(
+        document=document, css=Markup(css), picture=picture_uri, kind_of=_kind_of
+    )
+
+
+def render_checklist(text: str, *, template_dir: Path = TEMPLATE_DIR) -> str:
+    """Return the upload checklist (Markdown, from agreementgen.checklist) as an HTML page."""
+    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    css = (template_dir / STYLESHEET).read_text("utf-8")
+    template = environment(template_dir).get_template(CHECKLIST_TEMPLATE)
+    return template.render(body=Markup(body), css=Markup(css))
 
 
 def render_pdf(html: str, *, template_dir: Path = TEMPLATE_DIR) -> bytes:
@@ -52,25 +63,16 @@ def _kind_of(block: object) -> str:
     return type(block).__name__
 
 
-def _figures(document: Document) -> Iterator[FigureView]:
-    for section in document.sections:
-        yield from _walk(section.blocks)
-
-
-def _walk(blocks: Iterable[ViewBlock]) -> Iterator[FigureView]:
-    for block in blocks:
-        if isinstance(block, FigureView):
-            yield block
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from _walk(item)
-        elif isinstance(block, Quote):
-            yield from _walk(block.blocks)
-
-
-def _data_uri(path: Path) -> str:
-    data = path.read_bytes()
+def picture_uri(figure: FigureView) -> str:
+    """Return a figure's picture as a data: URI, so the page stands alone (SVG preferred)."""
+    if figure.svg is not None:
+        return _data_uri(figure.svg.encode("utf-8"), "image/svg+xml")
+    data = figure.png if figure.png is not None else Path(str(figure.image)).read_bytes()
     mime = next((m for sig, m in _MIME.items() if data.startswith(sig)), "image/png")
+    return _data_uri(data, mime)
+
+
+def _data_uri(data: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 

@@ -1,0 +1,1 @@
+"""Kommissorium for bestyrelsen: the board's terms of reference (LBF gives no template)."""

@@ -1,0 +1,70 @@
+"""Rules for the board mandate (kommissorium)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from agreementgen.checks import Context
+from agreementgen.errors import Diagnostic
+from agreementgen.folder import LoadedAgreement
+from agreementgen.kinds import MANDATE
+from agreementgen.kinds.mandate.model import BoardMandate
+from agreementgen.rules import Rule
+
+# A date as the regulations are cited: "11. december 2019", "19. marts 2015".
+_CITED_DATE = re.compile(r"\d{1,2}\. [a-zæøå]+ \d{4}")
+
+
+def mandate_exists(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
+    """LBF wants a kommissorium uploaded with the agreement."""
+    if not any(True for _ in loaded.of_kind(MANDATE, BoardMandate)):
+        yield ctx.at(
+            (),
+            "",
+            "there is no board mandate (kommissorium for bestyrelsen)",
+            hint=f"add {MANDATE.pattern} beside agreement.yaml",
+        )
+
+
+def mandate_complete(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
+    """The mandate describes the secretariat, and the board has members and tasks."""
+    board = loaded.agreement.board
+    for document, mandate in loaded.of_kind(MANDATE, BoardMandate):
+        if board is None:
+            return  # the rule that there is a board reports this
+        tasks = [*board.tasks, *mandate.extra_tasks]
+        if not tasks:
+            yield ctx.at(
+                ("extra_tasks",),
+                "",
+                "the mandate lists no tasks",
+                file=document.name,
+                notes=(ctx.note(("board",), "the board's tasks come from board.tasks here"),),
+            )
+
+
+def regulation_cited(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
+    """A mandate that cites a regulation cites the one of the agreement's template pack."""
+    for document, mandate in loaded.of_kind(MANDATE, BoardMandate):
+        cited = mandate.regulation_reference
+        if not cited:
+            continue
+        expected = set(_CITED_DATE.findall(ctx.pack.regulation))
+        stale = [d for d in _CITED_DATE.findall(cited) if d not in expected]
+        if stale:
+            yield ctx.at(
+                ("regulation_reference",),
+                "",
+                f"the mandate cites the regulation of {stale[0]}, the agreement's template is "
+                f"based on {ctx.pack.regulation}",
+                file=document.name,
+                notes=(ctx.note(("template_pack",), f"template pack {ctx.pack.id.value}"),),
+            )
+
+
+RULES = (
+    Rule("AG260", "E", "a board mandate (kommissorium) is present", mandate_exists, 25),
+    Rule("AG261", "E", "the mandate lists the board's tasks", mandate_complete, 25),
+    Rule("AG262", "W", "the mandate cites the template pack's regulation", regulation_cited, 27),
+)
