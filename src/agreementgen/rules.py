@@ -7,6 +7,7 @@ severity from the rule, so a rule only says where and what.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -242,7 +243,10 @@ AGREEMENT_RULES = (
 
 
 def all_rules() -> tuple[Rule, ...]:
-    """Every rule, agreement first, then each document kind's."""
-    from agreementgen.kinds.mandate.rules import RULES as MANDATE_RULES
+    """Every rule: the agreement's, then each document kind's (its package's rules.RULES)."""
+    from agreementgen.kinds import KINDS
 
-    return (*AGREEMENT_RULES, *MANDATE_RULES)
+    found = list(AGREEMENT_RULES)
+    for kind in KINDS[1:]:
+        found += importlib.import_module(kind.rules).RULES
+    return tuple(found)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from agreementgen.checks import Context
 from agreementgen.errors import Diagnostic
 from agreementgen.folder import LoadedAgreement
-from agreementgen.kinds import MANDATE
+from agreementgen.kinds.mandate import KIND as MANDATE
 from agreementgen.kinds.mandate.model import BoardMandate
 from agreementgen.rules import Rule
 
