@@ -47,9 +47,8 @@ def run_rules(loaded: LoadedAgreement, ctx: Context, *, final: bool) -> list[Dia
 
 
 def parties_sign(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
-    """At least one housing organisation and exactly one municipality; each has a signatory."""
-    parties = loaded.agreement.parties
-    kinds = [p.kind for p in parties]
+    """At least one housing organisation and exactly one municipality sign."""
+    kinds = [p.kind for p in loaded.agreement.parties]
     if PartyKind.HOUSING_ORGANISATION not in kinds:
         yield ctx.at(("parties",), "", "no party is a housing organisation")
     if kinds.count(PartyKind.MUNICIPALITY) != 1:
@@ -58,7 +57,15 @@ def parties_sign(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
             "",
             f"the parties hold {kinds.count(PartyKind.MUNICIPALITY)} municipalities, not one",
         )
-    for i, party in enumerate(parties):
+
+
+def signatories_named(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
+    """Each party names who signs; otherwise the name is written by hand under the line.
+
+    lbf.md makes this an error; but the LBF template leaves 'Navn' blank for the signatory to
+    fill in at signing (the Viborg agreement does), so agreementgen only warns.
+    """
+    for i, party in enumerate(loaded.agreement.parties):
         missing = [
             label
             for label, value in (("name", party.signatory.name), ("title", party.signatory.title))
@@ -70,7 +77,7 @@ def parties_sign(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
                 "",
                 f"{party.name}: the signatory's {' and '.join(missing)} "
                 f"{'are' if len(missing) > 1 else 'is'} missing",
-                hint="every party signs: fill in signatory.name and signatory.title",
+                hint="fill in signatory.name and signatory.title, or write them at signing",
             )
 
 
@@ -219,8 +226,9 @@ def signed(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
 
 
 AGREEMENT_RULES = (
-    Rule("AG201", "E", "a housing organisation, one municipality, each with a signatory",
+    Rule("AG201", "E", "the parties are a housing organisation or more and one municipality",
          parties_sign, 1),
+    Rule("AG213", "W", "each party names its signatory (name and title)", signatories_named, 1),
     Rule("AG202", "W", "a police or other party that signs has a seat on the board",
          police_on_board, 4),
     Rule("AG203", "W", "the period is 48 months", period_is_four_years, 5),
