@@ -12,7 +12,7 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +51,7 @@ class Output:
     document: str
     sources: tuple[str, ...]
     template: str
+    summary: dict[str, object] = field(default_factory=dict)
 
 
 def build_agreements(
@@ -114,7 +115,8 @@ def render_agreement(item: LoadedAgreement, formats: Sequence[str]) -> list[Outp
             if "pdf" in formats:
                 pending_pdfs.append((stem, html, view.sources, template))
         outputs += [
-            Output(name, data, stem, view.sources, "") for name, data in view.extras.items()
+            Output(name, data, stem, view.sources, "", view.summary)
+            for name, data in view.extras.items()
         ]
     pdfs = render_pdfs([html for _, html, _, _ in pending_pdfs])
     for (stem, _, sources, template), pdf in zip(pending_pdfs, pdfs, strict=True):
@@ -189,6 +191,8 @@ def _manifest(
                 "template": (output.template or None) if output else None,
             }
         )
+        if output and output.summary:
+            entries[-1]["summary"] = output.summary
     manifest = {
         "agreement": item.id,
         "area_name": item.agreement.area_name,

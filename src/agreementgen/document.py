@@ -157,14 +157,15 @@ class View:
     """A document ready to render: its file name stem, content and where it came from.
 
     `document` is the agreement or one of the other documents; `extras` are further files
-    made with it (a spreadsheet, a picture); `sources` the files it was made from, for the
-    build manifest.
+    made with it (a spreadsheet, a picture); `sources` the files it was made from, and
+    `summary` key figures (the budget's totals), both for the build manifest.
     """
 
     stem: str
     document: Document | SimpleDocument
     sources: tuple[str, ...]
     extras: dict[str, bytes] = field(default_factory=dict)
+    summary: dict[str, object] = field(default_factory=dict)
 
 
 def figure_files(document: Document, folder: Path) -> tuple[str, ...]:
