@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import sys
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,8 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt
+
+from agreementgen.output import restamp_zip
 
 HERE = Path(__file__).resolve().parent
 
@@ -41,7 +42,6 @@ SIGNATURE_WIDTH = Cm(12)  # signature line and its "Dato | Navn" row
 DATE_WIDTH = Cm(5)
 LINE_INDENT = Emu(Cm(21) - 2 * MARGIN - SIGNATURE_WIDTH).twips  # right indent of the line
 FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 # Numbering ids; the renderer finds them through the list styles, not these numbers.
 BULLET_ABSTRACT, NUMBER_ABSTRACT = 10, 11
@@ -649,18 +649,7 @@ def build(name: str = "agreement") -> bytes:
     _drop_extras(doc)
     raw = io.BytesIO()
     doc.save(raw)
-    return _stable_zip(raw.getvalue())
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """Rewrite the zip with fixed timestamps so a re-run does not change the committed file."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    return restamp_zip(raw.getvalue())
 
 
 TEMPLATES = ("agreement", "document")

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ from agreementgen.build import AGREEMENT_NAME, Output, build_agreements
 from agreementgen.cli import cli
 from agreementgen.errors import InputError
 
-from .helpers import DATA, copy_agreement
+from .helpers import DATA, ROOT, copy_agreement
 
 
 @pytest.fixture
@@ -87,3 +88,30 @@ def test_cli_build_with_bad_input_exits_1_without_traceback(project: Path) -> No
 def test_usage_errors_exit_2(project: Path) -> None:
     result = CliRunner().invoke(cli, ["build", "--format", "odt"])
     assert result.exit_code == 2
+
+
+def test_final_build_refuses_an_agreement_without_the_fixed_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agreementgen import document
+
+    real = document.build_document
+
+    def tampered(item: object) -> document.Document:
+        # As a template that drops LBF's fixed text would: the last fixed paragraph goes.
+        built = real(item)  # type: ignore[arg-type]
+        sections = tuple(s for s in built.sections if s.key != "revision")
+        return replace(built, sections=sections)
+
+    monkeypatch.setattr(document, "build_document", tampered)
+    copy_agreement(ROOT / "agreements" / "example", tmp_path / "agreements")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as raised:
+        build_agreements([], out=Path("output"), formats=("html",), final=True)
+    assert [d.format() for d in raised.value.diagnostics] == [
+        "agreement.html.j2: error AG271: Strategisk samarbejdsaftale.html lacks LBF's fixed "
+        "text, or has it changed: 'Revision af den strategiske samarbejdsaftale kræver "
+        "godkende'\n"
+        "    hint: the template must keep the fixed paragraphs of lbf-2019-26@2023-11-24"
+    ]
+    assert not Path("output").exists()

@@ -9,7 +9,6 @@ import json
 import multiprocessing
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import jinja2
 from agreementgen import __version__
 from agreementgen.errors import Diagnostic, InputError, RenderError, Severity, display_path
 from agreementgen.folder import LoadedAgreement
+from agreementgen.output import stable_zip
 from agreementgen.project import read_agreements
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ MANIFEST = "manifest.json"
 CHECKLIST = "Upload-tjekliste"
 UPLOAD_ZIP = "LBF-upload.zip"
 UPLOAD_SUFFIXES = (".docx", ".xlsx", ".pdf", ".png")
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: entries carry no build time
 
 
 @dataclass(frozen=True)
@@ -81,10 +80,63 @@ def build_agreements(
         except jinja2.TemplateError as exc:
             where = f"{getattr(exc, 'name', None) or 'template'}:{getattr(exc, 'lineno', 0) or 0}"
             raise RenderError(f"{where}: {exc} (while rendering {item.id})") from exc
+        if final and (altered := fixed_text_problems(item, outputs)):
+            raise InputError(altered)
         warnings = [p.format() for p in problems if _concerns(p, item)]
         files = package(item, outputs, warnings, final=final, zip_upload=zip_upload)
         folders.append(_publish(out, item.id, files))
     return BuildResult(folders, problems)
+
+
+def fixed_text_problems(item: LoadedAgreement, outputs: Sequence[Output]) -> list[Diagnostic]:
+    """Check that LBF's fixed paragraphs stand unchanged in the rendered agreement (rule 34).
+
+    They come from the template pack, so only a template that drops or edits them can break
+    this; a final build must not upload an agreement whose fixed text differs.
+    """
+    from agreementgen.markdown import Paragraph, parse_markdown, plain_text
+
+    pack = item.pack
+    fixed = [pack.documents.text, *pack.fixed.values()]
+    paragraphs = [
+        plain_text(block.spans)
+        for text in fixed
+        for block in parse_markdown(text)
+        if isinstance(block, Paragraph)
+    ]
+    problems = []
+    for output in outputs:
+        if output.document != AGREEMENT_NAME or not output.name.endswith((".docx", ".html")):
+            continue
+        text = _plain(output)
+        missing = [p for p in paragraphs if " ".join(p.split()) not in text]
+        problems += [
+            Diagnostic(
+                output.template,
+                0,
+                0,
+                "AG271",
+                f"{output.name} lacks LBF's fixed text, or has it changed: {paragraph[:60]!r}",
+                hint=f"the template must keep the fixed paragraphs of {pack.id.value}",
+            )
+            for paragraph in missing
+        ]
+    return problems
+
+
+def _plain(output: Output) -> str:
+    """The text of a rendered DOCX or HTML file, with white space folded."""
+    if output.name.endswith(".docx"):
+        from docx import Document as open_docx
+
+        document = open_docx(io.BytesIO(output.data))
+        text = " ".join(p.text for p in document.paragraphs)
+    else:
+        import html
+        import re
+
+        text = html.unescape(re.sub(r"<[^>]+>", " ", output.data.decode("utf-8")))
+    return " ".join(text.replace("\u00a0", " ").split())
 
 
 def _concerns(diagnostic: Diagnostic, item: LoadedAgreement) -> bool:
@@ -169,7 +221,8 @@ def package(
     files[f"{CHECKLIST}.md"] = text.encode("utf-8")
     files[f"{CHECKLIST}.html"] = render_checklist(text).encode("utf-8")
     if zip_upload:
-        files[UPLOAD_ZIP] = _zip({n: d for n, d in files.items() if n.endswith(UPLOAD_SUFFIXES)})
+        upload = sorted((n, d) for n, d in files.items() if n.endswith(UPLOAD_SUFFIXES))
+        files[UPLOAD_ZIP] = stable_zip(upload)
     files[MANIFEST] = _manifest(item, outputs, files, final=final)
     return files
 
@@ -202,18 +255,6 @@ def _manifest(
         "files": entries,
     }
     return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def _zip(files: dict[str, bytes]) -> bytes:
-    """A zip with sorted entries and fixed times: the same files give the same bytes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name])
-    return buffer.getvalue()
 
 
 def _publish(out: Path, ident: str, files: dict[str, bytes]) -> Path:

@@ -18,6 +18,7 @@ from ruamel.yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
 from ruamel.yaml.nodes import Node
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarfloat import ScalarFloat
+from ruamel.yaml.scalarstring import LiteralScalarString
 
 from agreementgen.errors import Diagnostic, display_path
 
@@ -52,6 +53,24 @@ class Source:
         closest existing ancestor, so the diagnostic points at the mapping that lacks it.
         """
         return locate(self.tree, loc, key=key)
+
+    def text_position(self, loc: Sequence[str | int], offset: int) -> tuple[int, int]:
+        """Return the 1-based (line, col) of character `offset` inside the string at `loc`.
+
+        Literal block scalars (`text: |`) map line for line; other scalars give their start.
+        """
+        line, col = self.position(loc)
+        node = self.tree
+        for step in loc:
+            node = node[_map_key(node, step)] if isinstance(node, CommentedMap) else node[step]
+        if not isinstance(node, LiteralScalarString):
+            return line, col
+        before = str(node)[:offset]
+        lines = self.text.splitlines()
+        first = line  # the line after the '|' (0-based index == 1-based line of '|')
+        indent = len(lines[first]) - len(lines[first].lstrip(" ")) if first < len(lines) else 0
+        within = before.count("\n")
+        return first + within + 1, indent + len(before) - (before.rfind("\n") + 1) + 1
 
 
 def locate(tree: Any, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:

@@ -44,6 +44,7 @@ from markupsafe import Markup
 from agreementgen.document import DataTable, Document, FigureView, SimpleDocument, ViewBlock
 from agreementgen.errors import RenderError
 from agreementgen.markdown import Heading, ListBlock, MdTable, Paragraph, Quote, Span, Spans
+from agreementgen.output import restamp_zip
 from agreementgen.templating import TEMPLATE_DIR, environment
 
 SOURCE_PREFIX = "Kilde: "
@@ -114,7 +115,7 @@ def render_docx(document: Document | SimpleDocument, *, template: Path | None = 
     _set_properties(tpl.docx.core_properties, document.title, _subject(document))
     out = io.BytesIO()
     tpl.save(out)
-    return out.getvalue()
+    return restamp_zip(out.getvalue())
 
 
 def _subject(document: Document | SimpleDocument) -> str:

@@ -225,6 +225,45 @@ def signed(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
         yield ctx.at(("parties",), "", f"not signed yet by {', '.join(unsigned)}")
 
 
+# -- output hygiene: what must not reach LBF ------------------------------------------------
+
+# Text from LBF's template that an applicant is meant to replace or delete (lbf.md §15).
+PLACEHOLDERS = re.compile(
+    r"Boligorganisation [A-Z]\b|Kommune XX|\(Navn på boligorganisation|"
+    r"Vejledende tekst er fremhævet med grønt|\[indsæt|\bXX\b|\bTODO\b",
+    re.IGNORECASE,
+)
+
+
+def _strings(
+    data: object, loc: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*loc, index))
+    elif isinstance(data, str):
+        yield loc, data
+
+
+def no_placeholders(_loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
+    """No placeholder or guidance text of LBF's template is left in any document."""
+    for source in ctx.sources.values():
+        for loc, text in _strings(source.data):
+            for match in PLACEHOLDERS.finditer(text):
+                line, col = source.text_position(loc, match.start())
+                yield Diagnostic(
+                    source.display,
+                    line,
+                    col,
+                    "",
+                    f"template placeholder {match.group(0)!r} left in the text",
+                    hint="replace it with the real name or text, or delete it",
+                )
+
+
 AGREEMENT_RULES = (
     Rule("AG201", "E", "the parties are a housing organisation or more and one municipality",
          parties_sign, 1),
@@ -247,6 +286,8 @@ AGREEMENT_RULES = (
     Rule("AG211", "W", "a steering or follow-up group is set up under the board",
          board_has_subgroups, 28),
     Rule("AG212", "W", "every party has signed (signature dates)", signed, 36),
+    Rule("AG270", "E", "no placeholder or guidance text of LBF's template is left",
+         no_placeholders, 33),
 )  # fmt: skip
 
 

@@ -36,7 +36,7 @@ def mandate_complete(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnost
         tasks = [*board.tasks, *mandate.extra_tasks]
         if not tasks:
             yield ctx.at(
-                ("extra_tasks",),
+                (),
                 "",
                 "the mandate lists no tasks",
                 file=document.name,

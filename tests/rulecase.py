@@ -1,0 +1,71 @@
+"""Run `validate` on an edited copy of an example agreement and pick out one rule's lines."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from agreementgen.cli import cli
+
+from .helpers import ROOT
+
+EXAMPLE = ROOT / "agreements" / "example"
+
+
+def edit(folder: Path, name: str, change: Callable[[str], str]) -> None:
+    """Apply `change` to the text of `folder/name` (the change must change something)."""
+    path = folder / name
+    before = path.read_text("utf-8") if path.exists() else ""
+    after = change(before)
+    assert after != before, f"the edit of {name} changed nothing"
+    if after:
+        path.write_text(after, "utf-8")
+    else:
+        path.unlink()
+
+
+def replace(old: str, new: str) -> Callable[[str], str]:
+    """An edit that replaces the first `old` by `new`."""
+
+    def change(text: str) -> str:
+        assert old in text, old
+        return text.replace(old, new, 1)
+
+    return change
+
+
+def run(
+    tmp_path: Path,
+    monkeypatch: object,
+    edits: list[tuple[str, Callable[[str], str]]],
+    *,
+    final: bool = True,
+) -> tuple[int, str]:
+    """Copy agreements/example to tmp_path/example, apply the edits, run validate there."""
+    folder = tmp_path / "example"
+    shutil.copytree(EXAMPLE, folder)
+    for name, change in edits:
+        edit(folder, name, change)
+    monkeypatch.chdir(tmp_path)  # type: ignore[attr-defined]
+    args = ["validate", "example", *(["--final"] if final else [])]
+    result = CliRunner().invoke(cli, args)
+    assert "Traceback" not in result.stderr
+    return result.exit_code, result.stderr
+
+
+def lines_of(stderr: str, code: str) -> str:
+    """Return the diagnostics with `code`, each with its hint and note lines."""
+    picked: list[str] = []
+    keep = False
+    for line in stderr.splitlines():
+        if line.startswith("    hint:") or ": note: " in line:
+            if keep:
+                picked.append(line)
+            continue
+        keep = f" {code}: " in line
+        if keep:
+            picked.append(line)
+    return "\n".join(picked)
