@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from agreementgen.document import View
 
 AGREEMENT_NAME = "Strategisk samarbejdsaftale"
+ORG_CHART = "Organisationsdiagram"
 MANIFEST = "manifest.json"
 CHECKLIST = "Upload-tjekliste"
 UPLOAD_ZIP = "LBF-upload.zip"
@@ -166,8 +167,9 @@ def render_agreement(item: LoadedAgreement, formats: Sequence[str]) -> list[Outp
                 )
             if "pdf" in formats:
                 pending_pdfs.append((stem, html, view.sources, template))
+        # An extra file is its own document (Budget.xlsx, Organisationsdiagram.pdf).
         outputs += [
-            Output(name, data, stem, view.sources, "", view.summary)
+            Output(name, data, name.rsplit(".", 1)[0], view.sources, "", view.summary)
             for name, data in view.extras.items()
         ]
     pdfs = render_pdfs([html for _, html, _, _ in pending_pdfs])
@@ -180,9 +182,10 @@ def _views(item: LoadedAgreement) -> list[View]:
     from agreementgen.document import View, build_document, figure_files
 
     document = build_document(item)
-    views: list[View] = [
-        View(AGREEMENT_NAME, document, (item.source.name, *figure_files(document, item.folder)))
-    ]
+    chart = item.org_chart  # LBF wants the diagram as its own file, used in section 3 or not
+    sources = (item.source.name, *figure_files(document, item.folder))
+    extras = {f"{ORG_CHART}.pdf": chart.pdf, f"{ORG_CHART}.png": chart.png}
+    views: list[View] = [View(AGREEMENT_NAME, document, sources, extras)]
     for loaded_document in item.documents:
         module = importlib.import_module(loaded_document.kind.view)
         view: View = module.view(loaded_document, item)

@@ -283,6 +283,7 @@ def check_inserts(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
         Insert.BOARD: agreement.board is not None,
         Insert.BOARD_TASKS: bool(agreement.board and agreement.board.tasks),
         Insert.SUBGROUPS: bool(agreement.board and agreement.board.subgroups),
+        Insert.ORG_CHART: True,  # drawn from the parties alone if need be; AG208 wants a board
     }
     source_of = {
         Insert.DEPARTMENTS: "departments",
@@ -290,6 +291,7 @@ def check_inserts(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
         Insert.BOARD: "board",
         Insert.BOARD_TASKS: "board.tasks",
         Insert.SUBGROUPS: "board.subgroups",
+        Insert.ORG_CHART: "board",
     }
     for loc, block in _blocks(agreement):
         if isinstance(block, InsertBlock) and not needs[block.insert]:

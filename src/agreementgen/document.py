@@ -317,6 +317,17 @@ def _insert(insert: Insert, loaded: LoadedAgreement, base: int) -> Iterator[View
     elif insert is Insert.BOARD_TASKS and board:
         yield Heading(base + 1, (Span("Bestyrelsen"),))
         yield from task_blocks(board.tasks_intro, board.tasks)
+    elif insert is Insert.ORG_CHART:
+        chart = loaded.org_chart
+        yield FigureView(
+            caption=chart.caption,
+            image=None,
+            source=None,
+            width_cm=chart.width_cm,
+            missing_note=loaded.pack.labels.not_available_figure,
+            png=chart.png,
+            svg=chart.svg,
+        )
     elif insert is Insert.SUBGROUPS and board:
         for group in board.subgroups:
             yield Heading(base + 1, (Span(group.name),))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel
 
@@ -13,6 +14,9 @@ from agreementgen.kinds import Kind
 from agreementgen.load import Source
 from agreementgen.model import Agreement
 from agreementgen.packs import Pack
+
+if TYPE_CHECKING:
+    from agreementgen.orgchart import OrgChart
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -48,6 +52,13 @@ class LoadedAgreement:
         for document in self.documents:
             if document.kind == kind and isinstance(document.model, model):
                 yield document, document.model
+
+    @functools.cached_property
+    def org_chart(self) -> OrgChart:
+        """The organisation diagram, drawn once (it takes matplotlib half a second)."""
+        from agreementgen.orgchart import draw
+
+        return draw(self.agreement, self.pack)
 
     @property
     def sources(self) -> dict[str, Source]:

@@ -221,6 +221,7 @@ class Insert(enum.StrEnum):
     BOARD = "board"
     BOARD_TASKS = "board_tasks"
     SUBGROUPS = "subgroups"
+    ORG_CHART = "org_chart"
 
 
 class InsertBlock(Model):
