@@ -28,6 +28,8 @@ def test_build_writes_the_agreement_and_no_staging_folders(project: Path) -> Non
     assert result.folders == [Path("output/demo")]
     assert sorted(p.name for p in Path("output").iterdir()) == ["demo"]
     assert sorted(p.name for p in Path("output/demo").iterdir()) == [
+        "Organisationsdiagram.pdf",
+        "Organisationsdiagram.png",
         f"{AGREEMENT_NAME}.html",
         "Upload-tjekliste.html",
         "Upload-tjekliste.md",
