@@ -69,3 +69,11 @@ def lines_of(stderr: str, code: str) -> str:
         if keep:
             picked.append(line)
     return "\n".join(picked)
+
+
+def line_of(tmp_path: Path, name: str, needle: str, *, after: str = "") -> int:
+    """Return the 1-based line of the edited copy's `name` where `needle` starts a line,
+    the first one after the line holding `after`."""
+    lines = (tmp_path / "example" / name).read_text("utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if after in line) if after else 0
+    return next(i for i in range(start, len(lines)) if lines[i].startswith(needle)) + 1

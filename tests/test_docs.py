@@ -36,8 +36,10 @@ def rule_table() -> str:
     from agreementgen.rules import all_rules
 
     lines = ["| Code | Level | Rule | lbf.md §17.2 |", "| --- | --- | --- | --- |"]
-    for rule in sorted(all_rules(), key=lambda r: r.code):
-        lines.append(f"| `{rule.code}` | {rule.level} | {rule.summary} | {rule.lbf or ''} |")
+    lines += [
+        f"| `{rule.code}` | {rule.level} | {rule.summary} | {rule.lbf or ''} |"
+        for rule in sorted(all_rules(), key=lambda r: r.code)
+    ]
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ AGREEMENT_STEM = "Strategisk samarbejdsaftale"
 ORG_CHART_STEM = "Organisationsdiagram"
 SUB_AGREEMENT_KEY = "sub_agreement"
 # Documents whose LBF template is per case and not public: agreementgen lays them out itself.
-OWN_LAYOUT = {"budget", "milestones", "contingency_plan"}
+OWN_LAYOUT = {"sub_agreement", "budget", "milestones", "contingency_plan"}
 READY, MISSING = "Klar", "Mangler"
 
 

@@ -82,7 +82,8 @@ final_option = click.option(
 def cli(ctx: click.Context, debug: bool) -> None:
     """Build the Landsbyggefonden document set of a boligsocial helhedsplan from YAML.
 
-    Exit codes: 0 ok, 1 invalid input or failed build, 2 usage error.
+    Exit codes: 0 ok, 1 invalid input or failed build, 2 usage error; `fmt` also 123 when a
+    file could not be formatted.
     """
     ctx.obj = {"debug": debug}
 
@@ -198,6 +199,137 @@ def schema(out: Path) -> None:
         click.echo(f"Wrote {path}", err=True)
     if not changed:
         click.echo("Schemas are up to date.", err=True)
+
+
+@cli.command("fmt")
+@paths_argument
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a file would change.")
+@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
+def fmt_command(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
+    """Rewrite agreement YAML in canonical form: schema key order, one sentence per line.
+
+    PATHS are agreement folders or YAML files in them (default: every folder under
+    agreements/). Comments and values are kept; a file whose data would change is left as
+    it is. Exit codes: 0 nothing to do, 1 a file would change (--check), 123 a file could
+    not be formatted.
+
+    Example:
+
+    \b
+        agreementgen fmt --check --diff agreements/viborg
+    """
+    from agreementgen.fmt import format_paths
+
+    report = format_paths(paths, check=check, diff=diff)
+    for line in report.messages:
+        click.echo(line, err=True)
+    click.echo("".join(report.diffs), nl=False)
+    click.echo(report.summary(), err=True)
+    sys.exit(report.return_code)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def textconv(file: Path) -> None:
+    """Print a Word file as plain text, so `git diff` shows changes in built DOCX files.
+
+    Set it up once per clone: `git config diff.agreementgen.textconv "agreementgen textconv"`
+    and the line `*.docx diff=agreementgen` in .gitattributes.
+
+    Example:
+
+    \b
+        agreementgen textconv "output/viborg/Strategisk samarbejdsaftale.docx"
+    """
+    from agreementgen.errors import display_path
+    from agreementgen.textconv import NotAWordFile, docx_to_text
+
+    try:
+        click.echo(docx_to_text(file.read_bytes()), nl=False)
+    except NotAWordFile as exc:
+        click.echo(f"{display_path(file)}: error: {exc.message}", err=True)
+        sys.exit(1)
+
+
+@cli.command("diff")
+@click.argument("revisions", nargs=-1, metavar="[REV_A [REV_B]]")
+@click.option(
+    "--format",
+    "style",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="Text for a terminal, Markdown for a pull request or CI summary, JSON for tools.",
+)
+@click.option("--exit-code", is_flag=True, help="Exit with 1 when something changed.")
+def diff_command(revisions: tuple[str, ...], style: str, exit_code: bool) -> None:
+    """Show what changed in the agreement documents between two git revisions.
+
+    With no revision, HEAD against the working tree; with one, REV_A against the working
+    tree; with two, REV_A against REV_B. Entries are matched by id, so a moved entry is no
+    change. Changes to the strategic agreement are marked as needing LBF's approval. Old
+    revisions are read from git; nothing is checked out.
+
+    Example:
+
+    \b
+        agreementgen diff main --format markdown
+    """
+    from agreementgen.diff import FORMATTERS, DiffResult, diff_revisions
+
+    if len(revisions) > 2:
+        raise click.UsageError("give at most two revisions")
+    old, new = (*revisions, None)[:2] if revisions else ("HEAD", None)
+    results: list[DiffResult] = []
+
+    def action() -> list[Diagnostic]:
+        results.append(diff_revisions(old, new))
+        return []
+
+    _run(action)
+    click.echo(FORMATTERS[style](results[0]), nl=False)
+    sys.exit(1 if exit_code and results[0].changed else 0)
+
+
+@cli.command("redline")
+@click.argument("old", metavar="REV_A")
+@click.argument("new", metavar="REV_B")
+@paths_argument
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("redline"),
+    show_default=True,
+    help="Folder to write <agreement-id>/ into.",
+)
+@click.option("--author", default="agreementgen", show_default=True, help="Author of the changes.")
+def redline_command(old: str, new: str, paths: tuple[Path, ...], out: Path, author: str) -> None:
+    """Write Word files in which every change from REV_A to REV_B is a tracked change.
+
+    Each document that changed is rendered from REV_B, with its differences from REV_A as
+    Word tracked changes dated with REV_B's commit time, into OUT/<agreement-id>/<document>
+    (ændringer).docx, for review with Accept/Reject. PATHS are agreement folders or document
+    files in them (default: every folder under agreements/). Unchanged documents are not
+    written.
+
+    Example:
+
+    \b
+        agreementgen redline main HEAD agreements/viborg --out redline
+    """
+    from agreementgen.redline import Redline, redline_revisions
+
+    written: list[Redline] = []
+
+    def action() -> list[Diagnostic]:
+        written.extend(redline_revisions(old, new, paths, out=out, author=author))
+        return []
+
+    _run(action)
+    for item in written:
+        click.echo(f"Wrote {item.path}", err=True)
+    if not written:
+        click.echo("No document changed.", err=True)
 
 
 def main() -> None:

@@ -50,7 +50,8 @@ class DataTable:
 
     `header` may hold several rows; `numeric` marks right-aligned columns; `groups` lists, for
     tables whose first column spans several rows (the goals table), how many rows each spans;
-    `widths` gives relative column widths where the content alone would lay out badly.
+    `widths` gives relative column widths where the content alone would lay out badly;
+    `emphasis` the indexes of rows shown in bold (totals).
     """
 
     header: tuple[tuple[str, ...], ...]
@@ -61,6 +62,7 @@ class DataTable:
     groups: tuple[int, ...] = ()
     kind: str = "data"
     widths: tuple[int, ...] = ()
+    emphasis: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

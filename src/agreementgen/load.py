@@ -175,7 +175,8 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
 
 
-def _yaml() -> YAML:
+def yaml_parser() -> YAML:
+    """Return the round-trip YAML parser that refuses aliases, tags and deep nesting."""
     yaml = YAML(typ="rt", pure=True)
     yaml.Composer = _SafeComposer
     yaml.Constructor = _Constructor
@@ -194,7 +195,7 @@ def load_yaml(path: Path, *, name: str = "") -> tuple[Source | None, list[Diagno
         return None, [problem]
     assert text is not None
     try:
-        tree = _yaml().load(text)
+        tree = yaml_parser().load(text)
     except _Rejected as exc:
         return None, [_at_mark(shown, exc.mark, exc.code, exc.message, exc.hint)]
     except ReaderError as exc:

@@ -67,14 +67,15 @@ MdBlock = Paragraph | Heading | ListBlock | MdTable | Quote
 
 
 @functools.cache
-def _parser() -> MarkdownIt:
+def parser() -> MarkdownIt:
+    """Return the one Markdown parser, so every reader of prose reads it alike."""
     # Raw HTML is off: user text is data, so "<b>" shows as the characters "<b>".
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
 def parse_markdown(text: str) -> tuple[MdBlock, ...]:
     """Parse Markdown into blocks."""
-    tokens = _parser().parse(text)
+    tokens = parser().parse(text)
     blocks, _ = _blocks(tokens, 0, None)
     return tuple(blocks)
 

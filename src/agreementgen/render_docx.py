@@ -23,6 +23,7 @@ import itertools
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -370,7 +371,15 @@ class _Writer:
         align = [WD_ALIGN_PARAGRAPH.RIGHT if n else WD_ALIGN_PARAGRAPH.LEFT for n in table.numeric]
         if table.caption:
             self.paragraph(container, (Span(table.caption),), "Caption")
-        self.table(container, header, rows, align, groups=table.groups, shares=table.widths)
+        self.table(
+            container,
+            header,
+            rows,
+            align,
+            groups=table.groups,
+            shares=table.widths,
+            emphasis=table.emphasis,
+        )
         if table.source:
             self.paragraph(container, (Span(SOURCE_PREFIX + table.source),), "Source")
         else:
@@ -385,6 +394,7 @@ class _Writer:
         *,
         groups: Sequence[int] = (),
         shares: Sequence[int] = (),
+        emphasis: Sequence[int] = (),
     ) -> Table:
         """A table in 'Agreement Table' style: header rows repeat on each page and are
         shaded directly too (the style's first-row look covers one header row only); rows
@@ -415,6 +425,8 @@ class _Writer:
             starts_group = index == 0 or index in ends
             # A merged cell shows the text of its first row only.
             shown = ((), *row[1:]) if groups and not starts_group else row
+            if index in emphasis:
+                shown = tuple(tuple(replace(s, bold=True) for s in cell) for cell in shown)
             cells = self._row(table, shown, widths, align, "Table Text", keep=keep)
             if groups:
                 _merge_down(cells[0], restart=starts_group)

@@ -1,0 +1,281 @@
+"""Rules for the budget (lbf.md §17.2 rules 2, 6 and 19-23)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from agreementgen.checks import Context
+from agreementgen.errors import Diagnostic, Note
+from agreementgen.folder import LoadedAgreement, LoadedDocument
+from agreementgen.kinds.budget import KIND as BUDGET
+from agreementgen.kinds.budget.figures import (
+    activities,
+    area_label,
+    below_minimum,
+    kroner,
+    local_total,
+    percent,
+    share,
+    totals,
+    year_span,
+)
+from agreementgen.kinds.budget.model import LBF, Budget, LineArea
+from agreementgen.model import PartyKind
+from agreementgen.rules import Rule
+
+
+def _budgets(loaded: LoadedAgreement) -> Iterator[tuple[LoadedDocument, Budget]]:
+    return loaded.of_kind(BUDGET, Budget)
+
+
+def budget_exists(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
+    """LBF wants a budget uploaded with the agreement."""
+    if not any(True for _ in _budgets(loaded)):
+        yield ctx.at(
+            (), "", "there is no budget", hint=f"add {BUDGET.pattern} beside agreement.yaml"
+        )
+
+
+def years_cover_period(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
+    """The budget's calendar years are those the period touches, no fewer and no more."""
+    period = loaded.agreement.period
+    wanted = list(range(period.start.year, period.end.year + 1))
+    span = year_span(wanted)
+
+    def runs() -> Note:
+        from agreementgen.formatting import long_date  # Babel only when a note needs it
+
+        text = f"the period runs {long_date(period.start)} – {long_date(period.end)}"
+        return ctx.note(("period",), text)
+
+    for document, budget in _budgets(loaded):
+        per_year = totals(budget.entries(), lambda e: e.year)
+        missing = [year for year in wanted if not per_year.get(year)]
+        if missing:
+            years = ", ".join(map(str, missing))
+            yield ctx.at(
+                ("lines",),
+                "",
+                f"the budget has no amounts for {years}; its years must cover {span}",
+                file=document.name,
+                key=True,
+                hint="budget years are the calendar years the agreement period touches, "
+                "part years included",
+                notes=(runs(),),
+            )
+        for i, line in enumerate(budget.lines):
+            for year in line.amounts:
+                if year not in wanted:
+                    yield ctx.at(
+                        ("lines", i, "amounts", year),
+                        "",
+                        f"line {line.id!r} has amounts for {year}, outside the agreement "
+                        f"period ({span})",
+                        file=document.name,
+                        key=True,
+                        notes=(runs(),),
+                    )
+
+
+def sources_known(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
+    """Every funding source is LBF, a party of the agreement or one of the budget's funders."""
+    parties = {p.id: i for i, p in enumerate(loaded.agreement.parties)}
+    for document, budget in _budgets(loaded):
+        for j, funder in enumerate(budget.funders):
+            if funder.id in parties:
+                yield ctx.at(
+                    ("funders", j, "id"),
+                    "",
+                    f"funder id {funder.id!r} is a party's id too",
+                    file=document.name,
+                    hint="a party pays as a party: remove it from funders",
+                    notes=(ctx.note(("parties", parties[funder.id], "id"), "the party"),),
+                )
+        known = [LBF, *parties, *(f.id for f in budget.funders)]
+        for i, line in enumerate(budget.lines):
+            for year, by_source in line.amounts.items():
+                for source in by_source:
+                    if source in known:
+                        continue
+                    close = difflib.get_close_matches(source, known, n=1)
+                    hint = (
+                        f"did you mean {close[0]!r}?"
+                        if close
+                        else "add it to funders, or use 'lbf' or a party's id"
+                    )
+                    notes = [ctx.note(("parties",), "the parties, whose ids pay as themselves")]
+                    if budget.funders:
+                        notes.append(ctx.note(("funders",), "the funders", file=document.name))
+                    yield ctx.at(
+                        ("lines", i, "amounts", year, source),
+                        "",
+                        f"line {line.id!r}: {source!r} is not LBF ('lbf'), a party or a funder",
+                        file=document.name,
+                        key=True,
+                        hint=hint,
+                        notes=tuple(notes),
+                    )
+
+
+def _local_share(local: int, total: int) -> str:
+    # A plain space before '%': diagnostics are terminal text, not typeset.
+    figures = f"{kroner(local)} af {kroner(total)} kr."
+    return f"lokal medfinansiering {percent(share(local, total))} % ({figures})"
+
+
+def local_share(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
+    """Local co-financing (all but LBF) is at least 25 % of the budget over the period."""
+    for document, budget in _budgets(loaded):
+        entries = list(budget.entries())
+        local, total = local_total(entries), budget.total()
+        if below_minimum(local, total):
+            yield ctx.at(
+                ("lines",),
+                "",
+                f"{_local_share(local, total)} is below LBF's minimum of 25 %",
+                file=document.name,
+                key=True,
+                hint="everything LBF does not pay counts: the municipality, the housing "
+                "organisations and other funders, in cash or in kind",
+            )
+
+
+def local_share_each_year(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
+    """No single year's local co-financing falls below 25 % (allowed, but worth a look)."""
+    for document, budget in _budgets(loaded):
+        entries = list(budget.entries())
+        first_line: dict[int, int] = {}
+        for i, line in enumerate(budget.lines):
+            for year in line.amounts:
+                first_line.setdefault(year, i)
+        for year in budget.years():
+            in_year = [e for e in entries if e.year == year]
+            local, total = local_total(in_year), sum(e.amount for e in in_year)
+            if below_minimum(local, total):
+                yield ctx.at(
+                    ("lines", first_line[year], "amounts", year),
+                    "",
+                    f"{_local_share(local, total)} in {year} is below 25 %",
+                    file=document.name,
+                    key=True,
+                    hint="LBF's minimum applies to the whole period; check that the year's "
+                    "co-financing is not missing",
+                )
+
+
+def lines_in_chosen_areas(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
+    """Every line serves a chosen focus area, or is cross-cutting."""
+    areas = loaded.agreement.sections.focus_areas
+    for document, budget in _budgets(loaded):
+        for i, line in enumerate(budget.lines):
+            if line.area is LineArea.CROSS_CUTTING:
+                continue
+            area = getattr(areas, line.area.value)
+            if area is not None and area.chosen:
+                continue
+            name = area_label(line.area, ctx.pack)
+            if area is None:
+                note = ctx.note(("sections", "focus_areas"), f"{name} is not described here")
+            else:
+                note = ctx.note(
+                    ("sections", "focus_areas", line.area.value, "chosen"),
+                    f"{name} is not chosen",
+                )
+            yield ctx.at(
+                ("lines", i, "area"),
+                "",
+                f"line {line.id!r} is for {name}, which is not a chosen focus area",
+                file=document.name,
+                hint="give it a chosen area, or cross_cutting for costs shared by the areas",
+                notes=(note,),
+            )
+
+
+def activities_exist(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
+    """A line's activities are activities of the delaftaler."""
+    known = activities(loaded)
+    for document, budget in _budgets(loaded):
+        for i, line in enumerate(budget.lines):
+            for k, ident in enumerate(line.activities):
+                if ident in known:
+                    continue
+                close = difflib.get_close_matches(ident, list(known), n=1)
+                yield ctx.at(
+                    ("lines", i, "activities", k),
+                    "",
+                    f"line {line.id!r} pays for activity {ident!r}, which no delaftale has",
+                    file=document.name,
+                    hint=f"did you mean {close[0]!r}?"
+                    if close
+                    else "activities are listed under activities in sub-agreements/*.yaml",
+                )
+
+
+def activities_budgeted(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
+    """Every activity of a delaftale has a budget line that pays for it."""
+    for document, budget in _budgets(loaded):
+        paid = {ident for line in budget.lines for ident in line.activities}
+        for activity in activities(loaded).values():
+            if activity.id not in paid:
+                yield ctx.at(
+                    ("activities", activity.index, "id"),
+                    "",
+                    f"activity {activity.id!r} ({activity.name}) has no budget line",
+                    file=activity.file,
+                    hint=f"list {activity.id!r} under activities of the budget line that "
+                    "pays for it, e.g. the staff who run it",
+                    notes=(ctx.note(("lines",), "the budget lines", file=document.name),),
+                )
+
+
+def in_kind_valued(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
+    """A line in kind says what it is worth: full-time equivalents or a valuation basis."""
+    for document, budget in _budgets(loaded):
+        for i, line in enumerate(budget.lines):
+            if line.in_kind and line.fte is None and not line.valuation:
+                yield ctx.at(
+                    ("lines", i, "in_kind"),
+                    "",
+                    f"line {line.id!r} is co-financing in kind but gives neither fte nor valuation",
+                    file=document.name,
+                    hint="say how the amount was valued, e.g. fte: 0.5 and valuation: "
+                    "'0,5 årsværk à 560.000 kr.'",
+                )
+
+
+def municipality_co_finances(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
+    """The municipality usually co-finances; a budget where it pays nothing is unusual."""
+    for document, budget in _budgets(loaded):
+        paid = totals(budget.entries(), lambda e: e.source)
+        for i, party in enumerate(loaded.agreement.parties):
+            if party.kind is PartyKind.MUNICIPALITY and not paid.get(party.id):
+                yield ctx.at(
+                    ("lines",),
+                    "",
+                    f"{party.name} co-finances nothing",
+                    file=document.name,
+                    key=True,
+                    hint=f"add its cash or in-kind share to the lines it pays for, under "
+                    f"{party.id!r}",
+                    notes=(ctx.note(("parties", i), f"{party.name} is the municipality"),),
+                )
+
+
+RULES = (
+    Rule("AG230", "E", "a budget is present", budget_exists),
+    Rule("AG231", "E", "the budget's years are the calendar years the period touches",
+         years_cover_period, 6),
+    Rule("AG232", "E", "every funding source is LBF, a party or a funder of the budget",
+         sources_known, 2),
+    Rule("AG233", "E", "local co-financing is at least 25 % of the budget", local_share, 20),
+    Rule("AG234", "W", "local co-financing is at least 25 % in each year",
+         local_share_each_year, 20),
+    Rule("AG235", "E", "every budget line is for a chosen focus area or cross-cutting",
+         lines_in_chosen_areas, 21),
+    Rule("AG236", "W", "a budget line's activities are activities of a delaftale",
+         activities_exist, 21),
+    Rule("AG237", "W", "every delaftale activity has a budget line", activities_budgeted, 21),
+    Rule("AG238", "W", "a line in kind gives its fte or valuation", in_kind_valued, 22),
+    Rule("AG239", "W", "the municipality co-finances the plan", municipality_co_finances, 23),
+)  # fmt: skip
