@@ -9,7 +9,7 @@ import json
 import multiprocessing
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,7 +151,7 @@ def render_agreement(item: LoadedAgreement, formats: Sequence[str]) -> list[Outp
 
     outputs: list[Output] = []
     pending_pdfs: list[tuple[str, str, tuple[str, ...], str]] = []
-    for view in _views(item):
+    for view in document_views(item).values():
         simple = view.stem != AGREEMENT_NAME
         stem = view.stem
         if "docx" in formats:
@@ -178,18 +178,26 @@ def render_agreement(item: LoadedAgreement, formats: Sequence[str]) -> list[Outp
     return outputs
 
 
-def _views(item: LoadedAgreement) -> list[View]:
+def document_views(item: LoadedAgreement, names: Collection[str] | None = None) -> dict[str, View]:
+    """Return the view of each document of an agreement by its file inside the folder.
+
+    `names` limits it to those files. The agreement's view carries the organisation diagram
+    as extra files: LBF wants it on its own, whether section 3 shows it or not.
+    """
     from agreementgen.document import View, build_document, figure_files
 
-    document = build_document(item)
-    chart = item.org_chart  # LBF wants the diagram as its own file, used in section 3 or not
-    sources = (item.source.name, *figure_files(document, item.folder))
-    extras = {f"{ORG_CHART}.pdf": chart.pdf, f"{ORG_CHART}.png": chart.png}
-    views: list[View] = [View(AGREEMENT_NAME, document, sources, extras)]
+    views: dict[str, View] = {}
+    if names is None or item.source.name in names:
+        document = build_document(item)
+        chart = item.org_chart
+        sources = (item.source.name, *figure_files(document, item.folder))
+        extras = {f"{ORG_CHART}.pdf": chart.pdf, f"{ORG_CHART}.png": chart.png}
+        views[item.source.name] = View(AGREEMENT_NAME, document, sources, extras)
     for loaded_document in item.documents:
-        module = importlib.import_module(loaded_document.kind.view)
-        view: View = module.view(loaded_document, item)
-        views.append(view)
+        if names is None or loaded_document.name in names:
+            module = importlib.import_module(loaded_document.kind.view)
+            view: View = module.view(loaded_document, item)
+            views[loaded_document.name] = view
     return views
 
 

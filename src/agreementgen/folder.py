@@ -56,9 +56,9 @@ class LoadedAgreement:
     @functools.cached_property
     def org_chart(self) -> OrgChart:
         """The organisation diagram, drawn once (it takes matplotlib half a second)."""
-        from agreementgen.orgchart import draw
+        from agreementgen.orgchart import draw_once
 
-        return draw(self.agreement, self.pack)
+        return draw_once(self.agreement, self.pack)
 
     @property
     def sources(self) -> dict[str, Source]:

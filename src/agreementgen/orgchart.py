@@ -581,6 +581,27 @@ _SVG_FONT = "font-family: 'DejaVu Sans'"
 _SVG_FONTS = "font-family: 'DejaVu Sans', Verdana, sans-serif"
 
 
+_DRAWN: dict[str, OrgChart] = {}
+_DRAWN_MAX = 16
+
+
+def draw_once(agreement: Agreement, pack: Pack) -> OrgChart:
+    """Draw the diagram, or return the one drawn for the same parties, board and areas.
+
+    Drawing takes matplotlib about half a second; a redline draws two revisions whose boards
+    are usually the same, and a build of many agreements may share nothing, so the cache is
+    small and keyed by exactly what the diagram shows.
+    """
+    key = pack.id.value + agreement.model_dump_json(
+        include={"area_name": True, "parties": True, "board": True, "sections": {"focus_areas"}}
+    )
+    if key not in _DRAWN:
+        if len(_DRAWN) >= _DRAWN_MAX:
+            _DRAWN.pop(next(iter(_DRAWN)))
+        _DRAWN[key] = draw(agreement, pack)
+    return _DRAWN[key]
+
+
 def draw(agreement: Agreement, pack: Pack) -> OrgChart:
     """Draw the organisation diagram of `agreement`; the same input gives the same bytes."""
     import matplotlib

@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import datetime
 import difflib
-import importlib
 import io
 import itertools
 import re
@@ -26,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 
 from agreementgen.diff import align
 from agreementgen.errors import Diagnostic, InputError, Severity
-from agreementgen.kinds import AGREEMENT
 from agreementgen.output import write_atomic
 from agreementgen.revisions import AGREEMENT_FILE, Repository, Revision, read_agreement_at
 
@@ -206,21 +204,13 @@ def _views(
 ) -> tuple[dict[str, View], list[Diagnostic]]:
     """Load an agreement folder at a revision and make the views of the documents asked for,
     by their paths inside the folder, as the build makes them (each kind's `view` module)."""
-    from agreementgen.document import View, build_document
+    from agreementgen.build import document_views
 
     loaded, problems = read_agreement_at(repo, revision, folder, scratch)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if loaded is None or errors:
         return {}, errors
-    views: dict[str, View] = {}
-    if target.names is None or loaded.source.name in target.names:
-        views[loaded.source.name] = View(AGREEMENT.title, build_document(loaded), ())
-    for document in loaded.documents:
-        if target.names is None or document.name in target.names:
-            views[document.name] = importlib.import_module(document.kind.view).view(
-                document, loaded
-            )
-    return views, []
+    return document_views(loaded, target.names), []
 
 
 def _iso(seconds: int) -> str:
