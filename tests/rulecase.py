@@ -71,9 +71,32 @@ def lines_of(stderr: str, code: str) -> str:
     return "\n".join(picked)
 
 
+def _lines(tmp_path: Path, name: str) -> list[str]:
+    return (tmp_path / "example" / name).read_text("utf-8").splitlines()
+
+
+def _start(lines: list[str], after: str) -> int:
+    return next(i for i, line in enumerate(lines) if after in line) if after else 0
+
+
 def line_of(tmp_path: Path, name: str, needle: str, *, after: str = "") -> int:
     """Return the 1-based line of the edited copy's `name` where `needle` starts a line,
     the first one after the line holding `after`."""
-    lines = (tmp_path / "example" / name).read_text("utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if after in line) if after else 0
+    lines = _lines(tmp_path, name)
+    start = _start(lines, after)
     return next(i for i in range(start, len(lines)) if lines[i].startswith(needle)) + 1
+
+
+def every_line_of(tmp_path: Path, name: str, needle: str) -> list[int]:
+    """Return the 1-based lines of the edited copy's `name` where `needle` starts a line."""
+    lines = _lines(tmp_path, name)
+    return [i + 1 for i, line in enumerate(lines) if line.startswith(needle)]
+
+
+def position_of(tmp_path: Path, name: str, needle: str, *, after: str = "") -> str:
+    """Return 'line:column' (1-based, columns in characters) of the first `needle` anywhere
+    in a line of the edited copy's `name`, from the line holding `after` on."""
+    lines = _lines(tmp_path, name)
+    start = _start(lines, after)
+    i = next(i for i in range(start, len(lines)) if needle in lines[i])
+    return f"{i + 1}:{lines[i].index(needle) + 1}"

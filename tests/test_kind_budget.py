@@ -24,7 +24,7 @@ from agreementgen.render_docx import render_docx
 from agreementgen.schema import schema_texts
 
 from .helpers import ROOT, load, require_tool
-from .rulecase import EXAMPLE, lines_of, replace, run
+from .rulecase import EXAMPLE, line_of, lines_of, replace, run
 from .text import docx_sections
 
 B = "budget.yaml"
@@ -270,16 +270,20 @@ def test_ag235_line_for_an_area_not_chosen(tmp_path: Path, monkeypatch: pytest.M
         ],
     )
     assert code == 1
+    cohesion = line_of(tmp_path, B, "    area: cohesion_and_citizenship")
+    focus_areas = line_of(tmp_path, A, "  focus_areas:")
+    crime = line_of(tmp_path, B, "    area: crime_prevention")
+    not_chosen = line_of(tmp_path, A, "      chosen:", after="    crime_prevention:")
     assert lines_of(stderr, "AG235") == (
-        "example/budget.yaml:72:11: error AG235: line 'brobygning' is for Sammenhængskraft og "
-        "medborgerskab, which is not a chosen focus area\n"
+        f"example/budget.yaml:{cohesion}:11: error AG235: line 'brobygning' is for "
+        "Sammenhængskraft og medborgerskab, which is not a chosen focus area\n"
         "    hint: give it a chosen area, or cross_cutting for costs shared by the areas\n"
-        "example/agreement.yaml:214:3: note: Sammenhængskraft og medborgerskab is not described "
-        "here\n"
-        "example/budget.yaml:83:11: error AG235: line 'fritidsjobkonsulent' is for "
+        f"example/agreement.yaml:{focus_areas}:3: note: Sammenhængskraft og medborgerskab is not "
+        "described here\n"
+        f"example/budget.yaml:{crime}:11: error AG235: line 'fritidsjobkonsulent' is for "
         "Kriminalitetsforebyggelse, which is not a chosen focus area\n"
         "    hint: give it a chosen area, or cross_cutting for costs shared by the areas\n"
-        "example/agreement.yaml:240:15: note: Kriminalitetsforebyggelse is not chosen"
+        f"example/agreement.yaml:{not_chosen}:15: note: Kriminalitetsforebyggelse is not chosen"
     )
 
 
@@ -290,17 +294,21 @@ def test_ag236_and_ag237_activities(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         [(B, replace("activities: [lektiecafe]", "activities: [lektiecafee]"))],
     )
     assert code == 0
+    paid = line_of(tmp_path, B, "    activities: [lektiecafee]")
     assert lines_of(stderr, "AG236") == (
-        "example/budget.yaml:63:18: warning AG236: line 'lektiecafe' pays for activity "
+        f"example/budget.yaml:{paid}:18: warning AG236: line 'lektiecafe' pays for activity "
         "'lektiecafee', which no delaftale has\n"
         "    hint: did you mean 'lektiecafe'?"
     )
+    edu = "sub-agreements/education_and_life_chances.yaml"
+    activity = line_of(tmp_path, edu, "  - id: lektiecafe")
+    budget_lines = line_of(tmp_path, B, "lines:")
     assert lines_of(stderr, "AG237") == (
-        "example/sub-agreements/education_and_life_chances.yaml:58:9: warning AG237: activity "
-        "'lektiecafe' (Lektiecafé) has no budget line\n"
+        f"example/{edu}:{activity}:9: warning AG237: activity 'lektiecafe' (Lektiecafé) has no "
+        "budget line\n"
         "    hint: list 'lektiecafe' under activities of the budget line that pays for it, e.g. "
         "the staff who run it\n"
-        "example/budget.yaml:10:1: note: the budget lines"
+        f"example/budget.yaml:{budget_lines}:1: note: the budget lines"
     )
 
 

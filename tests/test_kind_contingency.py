@@ -20,7 +20,7 @@ from agreementgen.render_docx import render_docx
 from agreementgen.render_html import render_html
 
 from .helpers import ROOT, load
-from .rulecase import EXAMPLE, lines_of, replace, run
+from .rulecase import EXAMPLE, line_of, lines_of, position_of, replace, run
 from .text import docx_sections, html_sections
 
 C = "contingency-plan.yaml"
@@ -114,9 +114,10 @@ def test_ag251_personal_phone_number(tmp_path: Path, monkeypatch: pytest.MonkeyP
         [(C, replace("channel: Helhedsplanens vagttelefon", "channel: +45 12 34 56 78"))],
     )
     assert code == 0
+    channel = line_of(tmp_path, C, "    channel: +45 12 34 56 78")
     assert lines_of(stderr, "AG251") == (
-        "example/contingency-plan.yaml:69:14: warning AG251: '+45 12 34 56 78' looks like a "
-        "personal phone number\n"
+        f"example/contingency-plan.yaml:{channel}:14: warning AG251: '+45 12 34 56 78' looks "
+        "like a personal phone number\n"
         "    hint: name the function instead; personal data belongs in an internal annex that "
         "is not uploaded"
     )
@@ -144,13 +145,15 @@ def test_ag251_person_and_e_mail_in_a_text_block(
             ),
         ],
     )
+    e_mail = position_of(tmp_path, C, "ssp.koordinator@eksempelby.dk")
+    person = line_of(tmp_path, C, "    responsible_function: Anne Holm")
     assert lines_of(stderr, "AG251") == (
-        "example/contingency-plan.yaml:18:53: warning AG251: 'ssp.koordinator@eksempelby.dk' "
+        f"example/contingency-plan.yaml:{e_mail}: warning AG251: 'ssp.koordinator@eksempelby.dk' "
         "looks like a personal e-mail address\n"
         "    hint: name the function instead; personal data belongs in an internal annex that "
         "is not uploaded\n"
-        "example/contingency-plan.yaml:25:27: warning AG251: 'Anne Holm' looks like a person's "
-        "name\n"
+        f"example/contingency-plan.yaml:{person}:27: warning AG251: 'Anne Holm' looks like a "
+        "person's name\n"
         "    hint: name the function instead; personal data belongs in an internal annex that "
         "is not uploaded"
     )
@@ -168,11 +171,13 @@ def test_ag251_points_into_a_block_of_markdown(
         "    hint: name the function instead; personal data belongs in an internal annex that "
         "is not uploaded"
     )
+    name = position_of(tmp_path, C, "Søren Æbelø")
+    number = position_of(tmp_path, C, "12345678")
     assert lines_of(stderr, "AG251") == (
-        "example/contingency-plan.yaml:11:119: warning AG251: 'Søren Æbelø' looks like a "
+        f"example/contingency-plan.yaml:{name}: warning AG251: 'Søren Æbelø' looks like a "
         f"person's name\n{hint}\n"
-        "example/contingency-plan.yaml:11:134: warning AG251: '12345678' looks like a personal "
-        f"phone number\n{hint}"
+        f"example/contingency-plan.yaml:{number}: warning AG251: '12345678' looks like a "
+        f"personal phone number\n{hint}"
     )
 
 
@@ -197,9 +202,10 @@ def test_ag251_functions_and_numbers_that_are_not_personal(text: str) -> None:
 def test_ag252_not_approved_by_the_board(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, stderr = run(tmp_path, monkeypatch, [(C, replace("approved_by_board: 2025-11-20\n", ""))])
     assert code == 0
+    review = line_of(tmp_path, C, "review:")
     assert lines_of(stderr, "AG252") == (
-        "example/contingency-plan.yaml:84:9: warning AG252: the board has not approved the "
-        "contingency plan\n"
+        f"example/contingency-plan.yaml:{review}:9: warning AG252: the board has not approved "
+        "the contingency plan\n"
         "    hint: add approved_by_board: <date> once the board has approved it"
     )
 

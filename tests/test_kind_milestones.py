@@ -20,11 +20,13 @@ from agreementgen.render_docx import render_docx
 from agreementgen.render_html import render_html
 
 from .helpers import ROOT, load
-from .rulecase import EXAMPLE, lines_of, replace, run
+from .rulecase import EXAMPLE, line_of, lines_of, replace, run
 from .text import docx_sections, html_sections
 
 M = "milestones.yaml"
 A = "agreement.yaml"
+EDU = "sub-agreements/education_and_life_chances.yaml"
+EMP = "sub-agreements/employment.yaml"
 VIBORG = ROOT / "agreements" / "viborg"
 
 
@@ -193,11 +195,13 @@ def test_ag242_chosen_area_without_milestones(
         tmp_path, monkeypatch, [(M, _replace_all("area: employment", "area: cross_cutting"))]
     )
     assert code == 0
+    milestones = line_of(tmp_path, M, "milestones:")
+    chosen = line_of(tmp_path, A, "      chosen:", after="    employment:")
     assert lines_of(stderr, "AG242") == (
-        "example/milestones.yaml:11:1: warning AG242: no milestone belongs to Beskæftigelse, a "
-        "chosen focus area\n"
+        f"example/milestones.yaml:{milestones}:1: warning AG242: no milestone belongs to "
+        "Beskæftigelse, a chosen focus area\n"
         "    hint: add a milestone with area: employment\n"
-        "example/agreement.yaml:233:15: note: Beskæftigelse is chosen"
+        f"example/agreement.yaml:{chosen}:15: note: Beskæftigelse is chosen"
     )
 
 
@@ -206,10 +210,12 @@ def test_ag243_no_evaluation_milestone(tmp_path: Path, monkeypatch: pytest.Monke
         tmp_path, monkeypatch, [(M, _replace_all("kind: evaluation", "kind: activity"))]
     )
     assert code == 0
+    milestones = line_of(tmp_path, M, "milestones:")
+    evaluation = line_of(tmp_path, A, "  evaluation:", after="sections:")
     assert lines_of(stderr, "AG243") == (
-        "example/milestones.yaml:11:1: warning AG243: no milestone is an evaluation\n"
+        f"example/milestones.yaml:{milestones}:1: warning AG243: no milestone is an evaluation\n"
         "    hint: add the evaluations of section 7 as milestones with kind: evaluation\n"
-        "example/agreement.yaml:244:3: note: section 7 describes the local evaluation"
+        f"example/agreement.yaml:{evaluation}:3: note: section 7 describes the local evaluation"
     )
 
 
@@ -252,11 +258,13 @@ def test_ag244_unknown_activity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         [(M, replace("activities: [jobkonsulent]", "activities: [jobkonsulen]"))],
     )
     assert code == 1
+    activities = line_of(tmp_path, M, "    activities: [jobkonsulen]")
+    similar = line_of(tmp_path, EMP, "  - id: jobkonsulent")
     assert lines_of(stderr, "AG244") == (
-        "example/milestones.yaml:37:18: error AG244: milestone 'jobkonsulent-start': unknown "
-        "activity 'jobkonsulen'\n"
+        f"example/milestones.yaml:{activities}:18: error AG244: milestone 'jobkonsulent-start': "
+        "unknown activity 'jobkonsulen'\n"
         "    hint: did you mean 'jobkonsulent'?\n"
-        "example/sub-agreements/employment.yaml:38:9: note: a similar activity"
+        f"example/{EMP}:{similar}:9: note: a similar activity"
     )
 
 
@@ -266,12 +274,14 @@ def test_ag244_activity_without_a_close_match(
     _, stderr = run(
         tmp_path, monkeypatch, [(M, replace("activities: [jobkonsulent]", "activities: [zzz]"))]
     )
+    activities = line_of(tmp_path, M, "    activities: [zzz]")
+    # The note names the first delaftale's activities.
+    listed = line_of(tmp_path, EDU, "activities:")
     assert lines_of(stderr, "AG244") == (
-        "example/milestones.yaml:37:18: error AG244: milestone 'jobkonsulent-start': unknown "
-        "activity 'zzz'\n"
+        f"example/milestones.yaml:{activities}:18: error AG244: milestone 'jobkonsulent-start': "
+        "unknown activity 'zzz'\n"
         "    hint: activities are the ids of the delaftaler's activities\n"
-        "example/sub-agreements/education_and_life_chances.yaml:46:1: note: the delaftale's "
-        "activities"
+        f"example/{EDU}:{listed}:1: note: the delaftale's activities"
     )
 
 
@@ -368,11 +378,13 @@ def test_ag248_milestone_of_an_area_not_chosen(
         ],
     )
     assert code == 0
+    area = line_of(tmp_path, M, "    area: crime_prevention", after="  - id: midtvejsevaluering")
+    not_chosen = line_of(tmp_path, A, "      chosen:", after="    crime_prevention:")
     assert lines_of(stderr, "AG248") == (
-        "example/milestones.yaml:77:11: warning AG248: milestone 'midtvejsevaluering' belongs "
-        "to Kriminalitetsforebyggelse, which is not a chosen focus area\n"
+        f"example/milestones.yaml:{area}:11: warning AG248: milestone 'midtvejsevaluering' "
+        "belongs to Kriminalitetsforebyggelse, which is not a chosen focus area\n"
         "    hint: mark the milestone area: cross_cutting, or choose the area\n"
-        "example/agreement.yaml:240:15: note: Kriminalitetsforebyggelse is not chosen"
+        f"example/agreement.yaml:{not_chosen}:15: note: Kriminalitetsforebyggelse is not chosen"
     )
 
 
@@ -383,12 +395,15 @@ def test_ag249_activity_of_another_area(tmp_path: Path, monkeypatch: pytest.Monk
         [(M, replace("activities: [fritidsjob]", "activities: [brobygning]"))],
     )
     assert code == 0
+    activities = line_of(
+        tmp_path, M, "    activities: [brobygning]", after="  - id: fritidsjob-start"
+    )
+    brobygning = line_of(tmp_path, EDU, "  - id: brobygning")
     assert lines_of(stderr, "AG249") == (
-        "example/milestones.yaml:44:18: warning AG249: milestone 'fritidsjob-start' belongs to "
-        "Beskæftigelse, its activity 'brobygning' to Uddannelse og livschancer\n"
+        f"example/milestones.yaml:{activities}:18: warning AG249: milestone 'fritidsjob-start' "
+        "belongs to Beskæftigelse, its activity 'brobygning' to Uddannelse og livschancer\n"
         "    hint: give the milestone the activity's area, or area: cross_cutting\n"
-        "example/sub-agreements/education_and_life_chances.yaml:69:9: note: 'brobygning' is "
-        "an activity of this delaftale"
+        f"example/{EDU}:{brobygning}:9: note: 'brobygning' is an activity of this delaftale"
     )
 
 

@@ -17,7 +17,7 @@ from agreementgen.render_docx import render_docx
 from agreementgen.render_html import render_html
 
 from .helpers import ROOT, load
-from .rulecase import EXAMPLE, lines_of, replace, run
+from .rulecase import EXAMPLE, every_line_of, line_of, lines_of, replace, run
 from .text import docx_sections, html_sections
 
 EDU = "sub-agreements/education_and_life_chances.yaml"
@@ -182,11 +182,13 @@ def test_ag222_no_sub_goals_and_no_activities(
     bare = text[: text.index("sub_goals:")] + "sub_goals: []\nactivities: []\n"
     code, stderr = run(tmp_path, monkeypatch, [(EMP, _put(bare))])
     assert code == 1
+    sub_goals = line_of(tmp_path, EMP, "sub_goals:")
+    activities = line_of(tmp_path, EMP, "activities:")
     assert lines_of(stderr, "AG222") == (
-        "example/sub-agreements/employment.yaml:26:1: error AG222: the delaftale for "
+        f"example/{EMP}:{sub_goals}:1: error AG222: the delaftale for "
         "Beskæftigelse has no sub-goals (delmål)\n"
         "    hint: add sub_goals: with id, text and the indicators each points toward\n"
-        "example/sub-agreements/employment.yaml:27:1: error AG222: the delaftale for "
+        f"example/{EMP}:{activities}:1: error AG222: the delaftale for "
         "Beskæftigelse has no activities\n"
         "    hint: add activities: with id, name, description, responsible and sub_goals"
     )
@@ -197,8 +199,9 @@ def test_ag223_activity_without_sub_goal(tmp_path: Path, monkeypatch: pytest.Mon
         tmp_path, monkeypatch, [(EMP, replace("sub_goals: [unge-i-job]\n", "sub_goals: []\n"))]
     )
     assert code == 1
+    activity = line_of(tmp_path, EMP, "  - id: fritidsjob")
     assert lines_of(stderr, "AG223") == (
-        "example/sub-agreements/employment.yaml:49:5: error AG223: activity 'fritidsjob' "
+        f"example/{EMP}:{activity}:5: error AG223: activity 'fritidsjob' "
         "serves no sub-goal\n"
         "    hint: list the ids of the sub-goals it serves in sub_goals"
     )
@@ -211,8 +214,9 @@ def test_ag223_activity_with_unknown_sub_goal(
         tmp_path, monkeypatch, [(EMP, replace("sub_goals: [unge-i-job]", "sub_goals: [unge-job]"))]
     )
     assert code == 1, stderr
+    sub_goals = line_of(tmp_path, EMP, "    sub_goals: [unge-job]", after="  - id: fritidsjob")
     assert lines_of(stderr, "AG223") == (
-        "example/sub-agreements/employment.yaml:56:17: error AG223: activity 'fritidsjob' "
+        f"example/{EMP}:{sub_goals}:17: error AG223: activity 'fritidsjob' "
         "serves unknown sub-goal 'unge-job'\n"
         "    hint: did you mean 'unge-i-job'?"
     )
@@ -226,10 +230,11 @@ def test_ag224_duplicate_activity_id(tmp_path: Path, monkeypatch: pytest.MonkeyP
         tmp_path, monkeypatch, [(EMP, replace("- id: fritidsjob", "- id: jobkonsulent"))]
     )
     assert code == 1
+    first, second = every_line_of(tmp_path, EMP, "  - id: jobkonsulent")
     assert lines_of(stderr, "AG224") == (
-        "example/sub-agreements/employment.yaml:49:9: error AG224: duplicate activity id "
+        f"example/{EMP}:{second}:9: error AG224: duplicate activity id "
         "'jobkonsulent'\n"
-        "    hint: first used on line 38"
+        f"    hint: first used on line {first}"
     )
 
 
@@ -240,11 +245,13 @@ def test_ag224_activity_id_used_in_two_delaftaler(
         tmp_path, monkeypatch, [(EDU, replace("- id: brobygning", "- id: fritidsjob"))]
     )
     assert code == 1
+    used = line_of(tmp_path, EMP, "  - id: fritidsjob")
+    here = line_of(tmp_path, EDU, "  - id: fritidsjob")
     assert lines_of(stderr, "AG224") == (
-        "example/sub-agreements/employment.yaml:49:9: error AG224: activity id 'fritidsjob' is "
+        f"example/{EMP}:{used}:9: error AG224: activity id 'fritidsjob' is "
         "also used in another delaftale\n"
         "    hint: the budget and the milestone plan refer to activities by id: give each its own\n"
-        "example/sub-agreements/education_and_life_chances.yaml:69:9: note: here"
+        f"example/{EDU}:{here}:9: note: here"
     )
 
 
@@ -264,8 +271,9 @@ def test_ag224_partner_id_that_names_no_party(
         ],
     )
     assert code == 1, stderr
+    partners = line_of(tmp_path, EMP, "    partners: [jobcentret,")
     assert lines_of(stderr, "AG224") == (
-        "example/sub-agreements/employment.yaml:42:16: error AG224: partner 'jobcentret' is not "
+        f"example/{EMP}:{partners}:16: error AG224: partner 'jobcentret' is not "
         "a party of this delaftale\n"
         "    hint: did you mean 'jobcenter'? partners are ids from parties, or text with "
         "capitals or spaces, e.g. 'Lokale virksomheder'"
@@ -284,11 +292,13 @@ def test_ag225_responsible_is_not_an_agreement_party(
         [(EMP, replace("responsible: eksempelby-kommune", "responsible: eksempelby-kommunen"))],
     )
     assert code == 1
+    responsible = line_of(tmp_path, EMP, "    responsible: eksempelby-kommunen")
+    parties = line_of(tmp_path, A, "parties:")
     assert lines_of(stderr, "AG225") == (
-        "example/sub-agreements/employment.yaml:41:18: error AG225: unknown party "
+        f"example/{EMP}:{responsible}:18: error AG225: unknown party "
         "'eksempelby-kommunen'\n"
         "    hint: did you mean 'eksempelby-kommune'?\n"
-        "example/agreement.yaml:9:1: note: the agreement's parties"
+        f"example/agreement.yaml:{parties}:1: note: the agreement's parties"
     )
 
 
@@ -305,15 +315,18 @@ def test_ag225_role_and_delaftale_party(tmp_path: Path, monkeypatch: pytest.Monk
         ],
     )
     assert code == 1, stderr
+    party = line_of(tmp_path, EMP, "    party: politiet", after="parties:")
+    role = line_of(tmp_path, EMP, "  - party: boligforening-fjorden", after="roles:")
+    parties = line_of(tmp_path, A, "parties:")
     assert lines_of(stderr, "AG225") == (
-        "example/sub-agreements/employment.yaml:22:12: error AG225: unknown party 'politiet'\n"
+        f"example/{EMP}:{party}:12: error AG225: unknown party 'politiet'\n"
         "    hint: known party ids: eksempelby-boligselskab, boligforeningen-fjorden, "
         "eksempelby-kommune\n"
-        "example/agreement.yaml:9:1: note: the agreement's parties\n"
-        "example/sub-agreements/employment.yaml:69:12: error AG225: unknown party "
+        f"example/agreement.yaml:{parties}:1: note: the agreement's parties\n"
+        f"example/{EMP}:{role}:12: error AG225: unknown party "
         "'boligforening-fjorden'\n"
         "    hint: did you mean 'boligforeningen-fjorden'?\n"
-        "example/agreement.yaml:9:1: note: the agreement's parties"
+        f"example/agreement.yaml:{parties}:1: note: the agreement's parties"
     )
 
 
@@ -327,19 +340,22 @@ def test_ag226_indicator_the_pack_does_not_have(
         tmp_path, monkeypatch, [(EMP, replace("indicators: [5]", "indicators: [5, 12]"))]
     )
     assert code == 1
+    indicators = line_of(tmp_path, EMP, "    indicators: [5, 12]", after="  - id: voksne-i-job")
+    pack = line_of(tmp_path, A, "template_pack:")
     assert lines_of(stderr, "AG226") == (
-        "example/sub-agreements/employment.yaml:32:21: error AG226: sub-goal 'voksne-i-job' "
+        f"example/{EMP}:{indicators}:21: error AG226: sub-goal 'voksne-i-job' "
         "names indicator 12, which the template pack does not have\n"
         "    hint: the pack has indicators 1-9\n"
-        "example/agreement.yaml:4:16: note: template pack lbf-2019-26@2023-11-24"
+        f"example/agreement.yaml:{pack}:16: note: template pack lbf-2019-26@2023-11-24"
     )
 
 
 def test_ag227_sub_goal_without_indicators(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, stderr = run(tmp_path, monkeypatch, [(EMP, replace("    indicators: [5]\n", ""))])
     assert code == 0
+    sub_goal = line_of(tmp_path, EMP, "  - id: voksne-i-job")
     assert lines_of(stderr, "AG227") == (
-        "example/sub-agreements/employment.yaml:30:5: warning AG227: sub-goal 'voksne-i-job' "
+        f"example/{EMP}:{sub_goal}:5: warning AG227: sub-goal 'voksne-i-job' "
         "points toward no indicator\n"
         "    hint: list the fixed indicators it serves, e.g. indicators: [4, 5, 6, 7]"
     )
@@ -352,8 +368,9 @@ def test_ag227_sub_goal_with_indicators_of_other_areas_only(
         tmp_path, monkeypatch, [(EMP, replace("indicators: [5]", "indicators: [1, 8]"))]
     )
     assert code == 0, stderr
+    indicators = line_of(tmp_path, EMP, "    indicators: [1, 8]", after="  - id: voksne-i-job")
     assert lines_of(stderr, "AG227") == (
-        "example/sub-agreements/employment.yaml:32:5: warning AG227: sub-goal 'voksne-i-job' "
+        f"example/{EMP}:{indicators}:5: warning AG227: sub-goal 'voksne-i-job' "
         "points only toward indicators of other areas: 1 (Uddannelse og livschancer), "
         "8 (Sammenhængskraft og medborgerskab)\n"
         "    hint: the indicators of Beskæftigelse and Kriminalitetsforebyggelse are 4, 5, 6, 7"
@@ -382,8 +399,11 @@ def test_ag228_responsible_party_without_a_role(
     end = text.index("  - party: eksempelby-boligselskab")
     code, stderr = run(tmp_path, monkeypatch, [(EMP, _put(text[:start] + text[end:]))])
     assert code == 0
+    responsible = line_of(
+        tmp_path, EMP, "    responsible: eksempelby-kommune", after="  - id: jobkonsulent"
+    )
     assert lines_of(stderr, "AG228") == (
-        "example/sub-agreements/employment.yaml:41:18: warning AG228: Eksempelby Kommune is "
+        f"example/{EMP}:{responsible}:18: warning AG228: Eksempelby Kommune is "
         "responsible for 'jobkonsulent' but has no entry in roles\n"
         "    hint: add its role under roles: with party: eksempelby-kommune"
     )
@@ -408,10 +428,12 @@ def test_ag229_activity_outside_the_agreement_period(
         ],
     )
     assert code == 0
+    period = line_of(tmp_path, EMP, "    period:", after="  - id: fritidsjob")
+    agreement_period = line_of(tmp_path, A, "period:")
     assert lines_of(stderr, "AG229") == (
-        "example/sub-agreements/employment.yaml:54:5: warning AG229: activity 'fritidsjob' runs "
+        f"example/{EMP}:{period}:5: warning AG229: activity 'fritidsjob' runs "
         "from 2026-03-01 to 2030-06-30, outside the agreement period 2026-01-01 to 2029-12-31\n"
-        "example/agreement.yaml:6:1: note: the agreement period"
+        f"example/agreement.yaml:{agreement_period}:1: note: the agreement period"
     )
 
 
@@ -457,8 +479,9 @@ def test_a_period_that_ends_before_it_starts_is_refused(
         ],
     )
     assert code == 1
+    period = line_of(tmp_path, EMP, "    period:", after="  - id: fritidsjob")
     assert (
-        "example/sub-agreements/employment.yaml:54:5: error AG107: activities[1].period: "
+        f"example/{EMP}:{period}:5: error AG107: activities[1].period: "
         "the period must not end before it starts\n"
     ) in stderr
 

@@ -64,12 +64,15 @@ def test_ag203_period_length(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 def test_ag204_problem_complex_without_data(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    old = (
-        "            36,2 % af de 18-64-årige er uden tilknytning til arbejdsmarked og uddannelse "
-        "mod 14,9 % i kommunen. Blandt de 15-29-årige er 19,8 % hverken i uddannelse eller job."
+    # Each sentence of the problem complex is replaced by one without figures.
+    figures = (
+        "36,2 % af de 18-64-årige er uden tilknytning til arbejdsmarked og uddannelse "
+        "mod 14,9 % i kommunen.",
+        "Blandt de 15-29-årige er 19,8 % hverken i uddannelse eller job.",
     )
-    new = "            Mange står uden job."
-    _code, stderr = run(tmp_path, monkeypatch, [(A, replace(old, new))])
+    words = ("Mange står uden job.", "Mange unge er hverken i uddannelse eller job.")
+    edits = [(A, replace(old, new)) for old, new in zip(figures, words, strict=True)]
+    _code, stderr = run(tmp_path, monkeypatch, edits)
     line = line_of(tmp_path, A, "      problem_complex:", after="    employment:")
     assert lines_of(stderr, "AG204") == (
         f"example/agreement.yaml:{line}:7: warning AG204: the problem complex of Beskæftigelse has "

@@ -92,12 +92,17 @@ def _duplicates(items: Iterable[tuple[Loc, str]], what: str, ctx: Context) -> It
             seen[ident] = loc
 
 
+def suggestion(word: str, known: Iterable[str], otherwise: str = "") -> str:
+    """Return "did you mean 'x'?" for the closest of `known`, else `otherwise`."""
+    close = difflib.get_close_matches(word, list(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else otherwise
+
+
 def _unknown(
     loc: Loc, what: str, ident: str, known: Sequence[str], ctx: Context, *, key: bool = False
 ) -> Diagnostic:
-    close = difflib.get_close_matches(ident, known, n=1)
-    hint = f"did you mean {close[0]!r}?" if close else f"known {what} ids: {', '.join(known)}"
-    return ctx.at(loc, "AG131", f"unknown {what} {ident!r}", hint=hint if known else "", key=key)
+    hint = suggestion(ident, known, f"known {what} ids: {', '.join(known)}") if known else ""
+    return ctx.at(loc, "AG131", f"unknown {what} {ident!r}", hint=hint, key=key)
 
 
 def check_unique_ids(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:

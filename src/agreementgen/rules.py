@@ -16,6 +16,7 @@ from typing import Literal
 from agreementgen.checks import Context
 from agreementgen.errors import Diagnostic, Severity
 from agreementgen.folder import LoadedAgreement
+from agreementgen.kinds.base import Kind
 from agreementgen.model import FocusAreaKey, PartyKind, TextBlock
 
 Check = Callable[[LoadedAgreement, Context], Iterator[Diagnostic]]
@@ -44,6 +45,15 @@ def run_rules(loaded: LoadedAgreement, ctx: Context, *, final: bool) -> list[Dia
 
 
 # -- the agreement ----------------------------------------------------------------------------
+
+
+def document_missing(
+    loaded: LoadedAgreement, ctx: Context, kind: Kind, name: str
+) -> Diagnostic | None:
+    """Say that a document LBF wants is missing from the folder, if it is."""
+    if any(document.kind == kind for document in loaded.documents):
+        return None
+    return ctx.at((), "", f"there is no {name}", hint=f"add {kind.pattern} beside agreement.yaml")
 
 
 def parties_sign(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
-from agreementgen.checks import Context
+from agreementgen.checks import Context, suggestion
 from agreementgen.errors import Diagnostic, Note
 from agreementgen.folder import LoadedAgreement, LoadedDocument
 from agreementgen.kinds.budget import KIND as BUDGET
@@ -22,7 +21,7 @@ from agreementgen.kinds.budget.figures import (
 )
 from agreementgen.kinds.budget.model import LBF, Budget, LineArea
 from agreementgen.model import PartyKind
-from agreementgen.rules import Rule
+from agreementgen.rules import Rule, document_missing
 
 
 def _budgets(loaded: LoadedAgreement) -> Iterator[tuple[LoadedDocument, Budget]]:
@@ -31,10 +30,8 @@ def _budgets(loaded: LoadedAgreement) -> Iterator[tuple[LoadedDocument, Budget]]
 
 def budget_exists(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
     """LBF wants a budget uploaded with the agreement."""
-    if not any(True for _ in _budgets(loaded)):
-        yield ctx.at(
-            (), "", "there is no budget", hint=f"add {BUDGET.pattern} beside agreement.yaml"
-        )
+    if missing := document_missing(loaded, ctx, BUDGET, "budget"):
+        yield missing
 
 
 def years_cover_period(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
@@ -98,11 +95,8 @@ def sources_known(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]
                 for source in by_source:
                     if source in known:
                         continue
-                    close = difflib.get_close_matches(source, known, n=1)
-                    hint = (
-                        f"did you mean {close[0]!r}?"
-                        if close
-                        else "add it to funders, or use 'lbf' or a party's id"
+                    hint = suggestion(
+                        source, known, "add it to funders, or use 'lbf' or a party's id"
                     )
                     notes = [ctx.note(("parties",), "the parties, whose ids pay as themselves")]
                     if budget.funders:
@@ -200,15 +194,16 @@ def activities_exist(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnost
             for k, ident in enumerate(line.activities):
                 if ident in known:
                     continue
-                close = difflib.get_close_matches(ident, list(known), n=1)
                 yield ctx.at(
                     ("lines", i, "activities", k),
                     "",
                     f"line {line.id!r} pays for activity {ident!r}, which no delaftale has",
                     file=document.name,
-                    hint=f"did you mean {close[0]!r}?"
-                    if close
-                    else "activities are listed under activities in sub-agreements/*.yaml",
+                    hint=suggestion(
+                        ident,
+                        known,
+                        "activities are listed under activities in sub-agreements/*.yaml",
+                    ),
                 )
 
 

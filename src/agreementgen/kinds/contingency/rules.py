@@ -11,7 +11,7 @@ from agreementgen.folder import LoadedAgreement, LoadedDocument
 from agreementgen.kinds.contingency import KIND as CONTINGENCY
 from agreementgen.kinds.contingency.model import ContingencyPlan
 from agreementgen.load import Source
-from agreementgen.rules import Rule
+from agreementgen.rules import Rule, document_missing
 
 
 def _plans(loaded: LoadedAgreement) -> Iterator[tuple[LoadedDocument, ContingencyPlan]]:
@@ -21,13 +21,8 @@ def _plans(loaded: LoadedAgreement) -> Iterator[tuple[LoadedDocument, Contingenc
 def plan_has_scenarios(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
     """There is a contingency plan; each scenario says when, what, and which function acts."""
     plans = list(_plans(loaded))
-    if not plans:
-        yield ctx.at(
-            (),
-            "",
-            "there is no contingency plan (beredskabsplan)",
-            hint=f"add {CONTINGENCY.pattern} beside agreement.yaml",
-        )
+    if absent := document_missing(loaded, ctx, CONTINGENCY, "contingency plan (beredskabsplan)"):
+        yield absent
     for document, plan in plans:
         if not plan.scenarios:
             yield ctx.at(

@@ -10,7 +10,7 @@ from agreementgen.errors import Diagnostic
 from agreementgen.folder import LoadedAgreement
 from agreementgen.kinds.mandate import KIND as MANDATE
 from agreementgen.kinds.mandate.model import BoardMandate
-from agreementgen.rules import Rule
+from agreementgen.rules import Rule, document_missing
 
 # A date as the regulations are cited: "11. december 2019", "19. marts 2015".
 _CITED_DATE = re.compile(r"\d{1,2}\. [a-zæøå]+ \d{4}")
@@ -18,13 +18,10 @@ _CITED_DATE = re.compile(r"\d{1,2}\. [a-zæøå]+ \d{4}")
 
 def mandate_exists(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
     """LBF wants a kommissorium uploaded with the agreement."""
-    if not any(True for _ in loaded.of_kind(MANDATE, BoardMandate)):
-        yield ctx.at(
-            (),
-            "",
-            "there is no board mandate (kommissorium for bestyrelsen)",
-            hint=f"add {MANDATE.pattern} beside agreement.yaml",
-        )
+    if missing := document_missing(
+        loaded, ctx, MANDATE, "board mandate (kommissorium for bestyrelsen)"
+    ):
+        yield missing
 
 
 def mandate_complete(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from agreementgen.checks import Context, Loc
+from agreementgen.checks import Context, Loc, suggestion
 from agreementgen.errors import Diagnostic, Note
 from agreementgen.folder import LoadedAgreement, LoadedDocument
 from agreementgen.kinds.milestones import KIND as MILESTONES
@@ -14,7 +14,7 @@ from agreementgen.kinds.milestones.model import Milestone, MilestoneKind, Milest
 from agreementgen.kinds.sub_agreement import KIND as SUB_AGREEMENT
 from agreementgen.kinds.sub_agreement.model import SubAgreement
 from agreementgen.model import FocusAreaKey
-from agreementgen.rules import Rule
+from agreementgen.rules import Rule, document_missing
 
 BOARD = "board"  # `responsible: board` names the board itself
 
@@ -36,13 +36,8 @@ def _years(years: Sequence[int]) -> str:
 def plan_covers_years(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
     """There is a milestone plan, with a milestone in every calendar year of the period."""
     plans = list(_plans(loaded))
-    if not plans:
-        yield ctx.at(
-            (),
-            "",
-            "there is no milestone plan (milepælsplan)",
-            hint=f"add {MILESTONES.pattern} beside agreement.yaml",
-        )
+    if absent := document_missing(loaded, ctx, MILESTONES, "milestone plan (milepælsplan)"):
+        yield absent
     period = loaded.agreement.period
     for document, plan in plans:
         if not plan.milestones:
@@ -150,8 +145,7 @@ def _unknown(
     known: Sequence[str],
     note: Note,
 ) -> Diagnostic:
-    close = difflib.get_close_matches(ident, known, n=1)
-    hint = f"did you mean {close[0]!r}?" if close else f"known ids: {', '.join(known)}"
+    hint = suggestion(ident, known, f"known ids: {', '.join(known)}")
     return ctx.at(loc, "", message, file=document.name, hint=hint, notes=(note,))
 
 

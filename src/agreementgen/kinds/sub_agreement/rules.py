@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePosixPath
 
-from agreementgen.checks import Context, Loc
+from agreementgen.checks import Context, Loc, suggestion
 from agreementgen.errors import Diagnostic
 from agreementgen.folder import LoadedAgreement, LoadedDocument
 from agreementgen.kinds.sub_agreement import KIND as SUB_AGREEMENT
@@ -33,10 +33,7 @@ def _area_loc(key: FocusAreaKey) -> Loc:
 
 
 def _did_you_mean(ident: str, known: Sequence[str], what: str) -> str:
-    close = difflib.get_close_matches(ident, known, n=1)
-    if close:
-        return f"did you mean {close[0]!r}?"
-    return f"known {what} ids: {', '.join(known)}" if known else ""
+    return suggestion(ident, known, f"known {what} ids: {', '.join(known)}") if known else ""
 
 
 # -- rule 9: one delaftale per chosen area ----------------------------------------------------
