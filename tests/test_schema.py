@@ -1,6 +1,7 @@
 import json
 from typing import Any
 
+from agreementgen.kinds import document_files, kind_of
 from agreementgen.schema import SCHEMA_DIR, schema_texts
 
 from .helpers import ROOT
@@ -30,12 +31,16 @@ def test_every_field_has_a_danish_title_and_a_description() -> None:
         assert "description" in field, f"{name} has no description"
 
 
-def test_agreement_files_name_the_schema() -> None:
-    files = sorted((ROOT / "agreements").glob("*/agreement.yaml"))
-    files += sorted((ROOT / "tests" / "data").glob("*/agreement.yaml"))
-    assert files
-    for path in files:
-        first = path.read_text("utf-8").splitlines()[0]
-        assert first.startswith(SCHEMA_LINE), f"{path} lacks the schema line"
-        target = (path.parent / first.removeprefix(SCHEMA_LINE)).resolve()
-        assert target == (ROOT / SCHEMA_DIR / "agreement.schema.json").resolve()
+def test_every_document_file_names_its_schema() -> None:
+    folders = [*(ROOT / "agreements").iterdir(), *(ROOT / "tests" / "data").iterdir()]
+    checked = 0
+    for folder in folders:
+        for path in [folder / "agreement.yaml", *document_files(folder)]:
+            kind = kind_of(path, folder)
+            assert kind is not None, path
+            first = path.read_text("utf-8").splitlines()[0]
+            assert first.startswith(SCHEMA_LINE), f"{path} lacks the schema line"
+            target = (path.parent / first.removeprefix(SCHEMA_LINE)).resolve()
+            assert target == (ROOT / SCHEMA_DIR / kind.schema).resolve(), path
+            checked += 1
+    assert checked >= 16
