@@ -24,7 +24,7 @@ from agreementgen.render_docx import render_docx
 from agreementgen.schema import schema_texts
 
 from .helpers import ROOT, load, require_tool
-from .rulecase import EXAMPLE, line_of, lines_of, replace, run
+from .rulecase import EXAMPLE, line_of, lines_of, position_of, replace, run
 from .text import docx_sections
 
 B = "budget.yaml"
@@ -93,13 +93,16 @@ def test_amounts_are_whole_kroner_without_separators(
         ],
     )
     assert code == 1
+    negative = position_of(tmp_path, B, "-520000", after="  - id: leder")
+    dotted = position_of(tmp_path, B, "71.000", after="  - id: administration")
+    dotted2 = position_of(tmp_path, B, "1.072.000", after="  - id: administration")
     assert stderr == (
-        "example/budget.yaml:18:19: error AG109: lines[0].amounts.2026.lbf: -520000 is out of "
-        "range: greater than or equal to 0\n"
-        "example/budget.yaml:28:19: error AG107: lines[1].amounts.2027.lbf: 71.000 is not an "
+        f"example/budget.yaml:{negative}: error AG109: lines[0].amounts.2026.lbf: -520000 is out "
+        "of range: greater than or equal to 0\n"
+        f"example/budget.yaml:{dotted}: error AG107: lines[1].amounts.2027.lbf: 71.000 is not an "
         "amount in whole kroner; write 71000 without separators\n"
-        "example/budget.yaml:29:19: error AG107: lines[1].amounts.2028.lbf: 1.072.000 is not an "
-        "amount in whole kroner; write 1072000 without separators\n"
+        f"example/budget.yaml:{dotted2}: error AG107: lines[1].amounts.2028.lbf: 1.072.000 is not "
+        "an amount in whole kroner; write 1072000 without separators\n"
         "Aborted with 3 errors.\n"
     )
 
@@ -107,8 +110,10 @@ def test_amounts_are_whole_kroner_without_separators(
 def test_line_ids_are_unique(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, stderr = run(tmp_path, monkeypatch, [(B, replace("- id: revision", "- id: leder"))])
     assert code == 1
+    budget_lines = line_of(tmp_path, B, "lines:")
     assert stderr == (
-        "example/budget.yaml:10:1: error AG107: lines: duplicate line id 'leder' (lines 1 and 4)\n"
+        f"example/budget.yaml:{budget_lines}:1: error AG107: lines: duplicate line id 'leder' "
+        "(lines 1 and 4)\n"
         "Aborted with 1 error.\n"
     )
 
@@ -116,9 +121,10 @@ def test_line_ids_are_unique(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 def test_a_funder_is_not_lbf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, stderr = run(tmp_path, monkeypatch, [(B, replace("id: sparekassefonden", "id: lbf"))])
     assert code == 1
+    funder = line_of(tmp_path, B, "  - id: lbf", after="funders:")
     assert stderr == (
-        "example/budget.yaml:7:9: error AG107: funders[0].id: 'lbf' is Landsbyggefonden's id; "
-        "give the funder another id\n"
+        f"example/budget.yaml:{funder}:9: error AG107: funders[0].id: 'lbf' is Landsbyggefonden's "
+        "id; give the funder another id\n"
         "Aborted with 1 error.\n"
     )
 
@@ -146,12 +152,14 @@ def test_ag231_a_year_the_period_touches_has_no_amounts(
 ) -> None:
     code, stderr = run(tmp_path, monkeypatch, [(A, replace("end: 2029-12-31", "end: 2030-03-31"))])
     assert code == 1
+    budget_lines = line_of(tmp_path, B, "lines:")
+    period = line_of(tmp_path, A, "period:")
     assert lines_of(stderr, "AG231") == (
-        "example/budget.yaml:10:1: error AG231: the budget has no amounts for 2030; its years "
-        "must cover 2026-2030\n"
+        f"example/budget.yaml:{budget_lines}:1: error AG231: the budget has no amounts for 2030; "
+        "its years must cover 2026-2030\n"
         "    hint: budget years are the calendar years the agreement period touches, part years "
         "included\n"
-        "example/agreement.yaml:6:1: note: the period runs 1. januar 2026 – 31. marts 2030"
+        f"example/agreement.yaml:{period}:1: note: the period runs 1. januar 2026 – 31. marts 2030"
     )
 
 
@@ -161,10 +169,13 @@ def test_ag231_amounts_outside_the_period(tmp_path: Path, monkeypatch: pytest.Mo
         tmp_path, monkeypatch, [(B, replace(old, old + "      2030: {lbf: 26000}\n"))]
     )
     assert code == 1
+    year = line_of(tmp_path, B, "      2030: {lbf: 26000}", after="  - id: revision")
+    period = line_of(tmp_path, A, "period:")
     assert lines_of(stderr, "AG231") == (
-        "example/budget.yaml:47:7: error AG231: line 'revision' has amounts for 2030, outside "
+        f"example/budget.yaml:{year}:7: error AG231: line 'revision' has amounts for 2030, outside "
         "the agreement period (2026-2029)\n"
-        "example/agreement.yaml:6:1: note: the period runs 1. januar 2026 – 31. december 2029"
+        f"example/agreement.yaml:{period}:1: note: the period runs 1. januar 2026 – 31. december "
+        "2029"
     )
 
 
@@ -182,12 +193,15 @@ def test_ag232_unknown_funding_source(tmp_path: Path, monkeypatch: pytest.Monkey
         ],
     )
     assert code == 1
+    source = position_of(tmp_path, B, "eksempelby-komune", after="  - id: evaluering")
+    parties = line_of(tmp_path, A, "parties:")
+    funders = line_of(tmp_path, B, "funders:")
     assert lines_of(stderr, "AG232") == (
-        "example/budget.yaml:36:26: error AG232: line 'evaluering': 'eksempelby-komune' is not "
-        "LBF ('lbf'), a party or a funder\n"
+        f"example/budget.yaml:{source}: error AG232: line 'evaluering': 'eksempelby-komune' is "
+        "not LBF ('lbf'), a party or a funder\n"
         "    hint: did you mean 'eksempelby-kommune'?\n"
-        "example/agreement.yaml:9:1: note: the parties, whose ids pay as themselves\n"
-        "example/budget.yaml:6:1: note: the funders"
+        f"example/agreement.yaml:{parties}:1: note: the parties, whose ids pay as themselves\n"
+        f"example/budget.yaml:{funders}:1: note: the funders"
     )
 
 
@@ -202,10 +216,13 @@ def test_ag232_a_funder_with_a_party_id(tmp_path: Path, monkeypatch: pytest.Monk
         ],
     )
     assert code == 1
+    funder = line_of(tmp_path, B, "  - id: eksempelby-kommune", after="funders:")
+    party = line_of(tmp_path, A, "  - id: eksempelby-kommune", after="parties:")
     assert lines_of(stderr, "AG232") == (
-        "example/budget.yaml:7:9: error AG232: funder id 'eksempelby-kommune' is a party's id too\n"
+        f"example/budget.yaml:{funder}:9: error AG232: funder id 'eksempelby-kommune' is a "
+        "party's id too\n"
         "    hint: a party pays as a party: remove it from funders\n"
-        "example/agreement.yaml:22:9: note: the party"
+        f"example/agreement.yaml:{party}:9: note: the party"
     )
 
 
@@ -318,9 +335,10 @@ def test_ag238_in_kind_without_valuation(tmp_path: Path, monkeypatch: pytest.Mon
     )
     code, stderr = run(tmp_path, monkeypatch, [(B, replace(old, ""))])
     assert code == 0
+    in_kind = line_of(tmp_path, B, "    in_kind: true", after="  - id: jobkonsulent")
     assert lines_of(stderr, "AG238") == (
-        "example/budget.yaml:96:14: warning AG238: line 'jobkonsulent' is co-financing in kind "
-        "but gives neither fte nor valuation\n"
+        f"example/budget.yaml:{in_kind}:14: warning AG238: line 'jobkonsulent' is co-financing in "
+        "kind but gives neither fte nor valuation\n"
         "    hint: say how the amount was valued, e.g. fte: 0.5 and valuation: '0,5 årsværk à "
         "560.000 kr.'"
     )
@@ -330,11 +348,12 @@ def test_ag239_municipality_pays_nothing(tmp_path: Path, monkeypatch: pytest.Mon
     amounts = dict.fromkeys(YEARS, "lbf: 700000, eksempelby-boligselskab: 300000")
     code, stderr = run(tmp_path, monkeypatch, [(B, lambda _text: _budget(_one_line(amounts)))])
     assert code == 0
+    municipality = line_of(tmp_path, A, "  - id: eksempelby-kommune", after="parties:")
     assert lines_of(stderr, "AG239") == (
         "example/budget.yaml:1:1: warning AG239: Eksempelby Kommune co-finances nothing\n"
         "    hint: add its cash or in-kind share to the lines it pays for, under "
         "'eksempelby-kommune'\n"
-        "example/agreement.yaml:22:5: note: Eksempelby Kommune is the municipality"
+        f"example/agreement.yaml:{municipality}:5: note: Eksempelby Kommune is the municipality"
     )
 
 

@@ -20,7 +20,7 @@ from agreementgen.render_docx import render_docx
 from agreementgen.render_html import render_html
 
 from .helpers import ROOT, load
-from .rulecase import EXAMPLE, line_of, lines_of, replace, run
+from .rulecase import EXAMPLE, every_line_of, line_of, lines_of, replace, run
 from .text import docx_sections, html_sections
 
 M = "milestones.yaml"
@@ -107,11 +107,13 @@ def test_ag240_a_year_without_milestones(tmp_path: Path, monkeypatch: pytest.Mon
     )
     code, stderr = run(tmp_path, monkeypatch, [(M, _put(plan))])
     assert code == 1
+    period = line_of(tmp_path, A, "period:")
     assert lines_of(stderr, "AG240") == (
         "example/milestones.yaml:1:1: error AG240: the milestone plan has no milestone in 2027 "
         "and 2028\n"
         "    hint: the plan covers the whole period: at least one milestone each calendar year\n"
-        "example/agreement.yaml:6:1: note: the agreement runs from 2026-01-01 to 2029-12-31"
+        f"example/agreement.yaml:{period}:1: note: the agreement runs from 2026-01-01 to "
+        "2029-12-31"
     )
 
 
@@ -149,11 +151,14 @@ def test_ag240_is_a_warning_in_a_draft(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_ag241_milestone_before_the_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _, stderr = run(tmp_path, monkeypatch, [(M, replace("date: 2026-01-05", "date: 2025-12-15"))])
+    date = line_of(tmp_path, M, "    date: 2025-12-15", after="  - id: opstart")
+    period = line_of(tmp_path, A, "period:")
     assert lines_of(stderr, "AG241") == (
-        "example/milestones.yaml:23:11: warning AG241: milestone 'opstart' (2025-12-15) lies "
+        f"example/milestones.yaml:{date}:11: warning AG241: milestone 'opstart' (2025-12-15) lies "
         "before the agreement period\n"
         "    hint: preparation before the start is allowed with kind: preparation\n"
-        "example/agreement.yaml:6:1: note: the agreement runs from 2026-01-01 to 2029-12-31"
+        f"example/agreement.yaml:{period}:1: note: the agreement runs from 2026-01-01 to "
+        "2029-12-31"
     )
 
 
@@ -162,10 +167,13 @@ def test_ag241_milestone_after_the_end(tmp_path: Path, monkeypatch: pytest.Monke
         tmp_path, monkeypatch, [(M, replace("quarter: 2029-Q3", "quarter: 2030-Q1"))]
     )
     assert code == 0
+    quarter = line_of(tmp_path, M, "    quarter: 2030-Q1", after="  - id: slutevaluering")
+    period = line_of(tmp_path, A, "period:")
     assert lines_of(stderr, "AG241") == (
-        "example/milestones.yaml:121:14: warning AG241: milestone 'slutevaluering' (2030-Q1) "
-        "lies after the agreement period\n"
-        "example/agreement.yaml:6:1: note: the agreement runs from 2026-01-01 to 2029-12-31"
+        f"example/milestones.yaml:{quarter}:14: warning AG241: milestone 'slutevaluering' "
+        "(2030-Q1) lies after the agreement period\n"
+        f"example/agreement.yaml:{period}:1: note: the agreement runs from 2026-01-01 to "
+        "2029-12-31"
     )
 
 
@@ -229,11 +237,15 @@ def test_ag244_unknown_responsible(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         [(M, replace("responsible: eksempelby-kommune", "responsible: eksempelby-komune"))],
     )
     assert code == 1
+    responsible = line_of(
+        tmp_path, M, "    responsible: eksempelby-komune", after="  - id: jobkonsulent-start"
+    )
+    parties = line_of(tmp_path, A, "parties:")
     assert lines_of(stderr, "AG244") == (
-        "example/milestones.yaml:38:18: error AG244: milestone 'jobkonsulent-start': unknown "
-        "responsible 'eksempelby-komune'\n"
+        f"example/milestones.yaml:{responsible}:18: error AG244: milestone 'jobkonsulent-start': "
+        "unknown responsible 'eksempelby-komune'\n"
         "    hint: did you mean 'eksempelby-kommune'?\n"
-        "example/agreement.yaml:9:1: note: the responsible is a party, a group under the "
+        f"example/agreement.yaml:{parties}:1: note: the responsible is a party, a group under the "
         "board, or 'board'"
     )
 
@@ -243,11 +255,15 @@ def test_ag244_unknown_department(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         tmp_path, monkeypatch, [(M, replace("department: aaparken", "department: aparken"))]
     )
     assert code == 1
+    department = line_of(
+        tmp_path, M, "    department: aparken", after="  - id: aaparken-helhedsplan"
+    )
+    departments = line_of(tmp_path, A, "departments:")
     assert lines_of(stderr, "AG244") == (
-        "example/milestones.yaml:82:17: error AG244: milestone 'aaparken-helhedsplan': "
+        f"example/milestones.yaml:{department}:17: error AG244: milestone 'aaparken-helhedsplan': "
         "unknown department 'aparken'\n"
         "    hint: did you mean 'aaparken'?\n"
-        "example/agreement.yaml:33:1: note: the departments are listed here"
+        f"example/agreement.yaml:{departments}:1: note: the departments are listed here"
     )
 
 
@@ -293,12 +309,14 @@ def test_ag245_physical_plan_in_another_month(
 ) -> None:
     code, stderr = run(tmp_path, monkeypatch, [(M, replace("month: 2027-10", "month: 2027-12"))])
     assert code == 0
+    month = line_of(tmp_path, M, "    month: 2027-12", after="  - id: aaparken-helhedsplan")
+    expected = line_of(tmp_path, A, "      expected_completion: 2027-10", after="  - id: aaparken")
     assert lines_of(stderr, "AG245") == (
-        "example/milestones.yaml:79:12: warning AG245: milestone 'aaparken-helhedsplan' puts "
+        f"example/milestones.yaml:{month}:12: warning AG245: milestone 'aaparken-helhedsplan' puts "
         "the completion of Åparken's physical plan in 2027-12, agreement.yaml in 2027-10\n"
         "    hint: the two must agree: correct one of them\n"
-        "example/agreement.yaml:43:28: note: Åparken's physical plan is expected finished in "
-        "2027-10"
+        f"example/agreement.yaml:{expected}:28: note: Åparken's physical plan is expected "
+        "finished in 2027-10"
     )
 
 
@@ -313,8 +331,9 @@ def test_ag245_physical_plan_without_department(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, stderr = run(tmp_path, monkeypatch, [(M, replace("    department: aaparken\n", ""))])
+    kind = line_of(tmp_path, M, "    kind: physical_plan", after="  - id: aaparken-helhedsplan")
     assert lines_of(stderr, "AG245") == (
-        "example/milestones.yaml:81:11: warning AG245: physical-plan milestone "
+        f"example/milestones.yaml:{kind}:11: warning AG245: physical-plan milestone "
         "'aaparken-helhedsplan' names no department\n"
         "    hint: add department: <id>, the department whose physical plan it is"
     )
@@ -326,11 +345,16 @@ def test_ag245_department_without_a_physical_plan(
     _, stderr = run(
         tmp_path, monkeypatch, [(M, replace("department: aaparken", "department: fjordhaven"))]
     )
+    department = line_of(
+        tmp_path, M, "    department: fjordhaven", after="  - id: aaparken-helhedsplan"
+    )
+    fjordhaven = line_of(tmp_path, A, "  - id: fjordhaven", after="departments:")
     assert lines_of(stderr, "AG245") == (
-        "example/milestones.yaml:82:17: warning AG245: milestone 'aaparken-helhedsplan' is a "
-        "physical plan, but Fjordhaven has no expected completion in agreement.yaml\n"
+        f"example/milestones.yaml:{department}:17: warning AG245: milestone "
+        "'aaparken-helhedsplan' is a physical plan, but Fjordhaven has no expected completion in "
+        "agreement.yaml\n"
         "    hint: give the department physical_plan.expected_completion (YYYY-MM)\n"
-        "example/agreement.yaml:45:5: note: Fjordhaven's physical plan"
+        f"example/agreement.yaml:{fjordhaven}:5: note: Fjordhaven's physical plan"
     )
 
 
@@ -341,12 +365,14 @@ def test_ag246_physical_plan_without_milestone(
         tmp_path, monkeypatch, [(M, replace("kind: physical_plan", "kind: activity"))]
     )
     assert code == 0
+    milestones = line_of(tmp_path, M, "milestones:")
+    expected = line_of(tmp_path, A, "      expected_completion: 2027-10", after="  - id: aaparken")
     assert lines_of(stderr, "AG246") == (
-        "example/milestones.yaml:11:1: warning AG246: Åparken's physical plan, expected finished "
-        "in 2027-10, has no milestone\n"
+        f"example/milestones.yaml:{milestones}:1: warning AG246: Åparken's physical plan, "
+        "expected finished in 2027-10, has no milestone\n"
         "    hint: add a milestone with kind: physical_plan and department: aaparken\n"
-        "example/agreement.yaml:43:28: note: Åparken's physical plan is expected finished in "
-        "2027-10"
+        f"example/agreement.yaml:{expected}:28: note: Åparken's physical plan is expected "
+        "finished in 2027-10"
     )
 
 
@@ -356,9 +382,10 @@ def test_ag246_physical_plan_without_milestone(
 def test_ag247_duplicate_milestone_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, stderr = run(tmp_path, monkeypatch, [(M, replace("id: opstartsseminar", "id: opstart"))])
     assert code == 1
+    first, second = every_line_of(tmp_path, M, "  - id: opstart")
     assert lines_of(stderr, "AG247") == (
-        "example/milestones.yaml:27:9: error AG247: duplicate milestone id 'opstart'\n"
-        "    hint: first used on line 22"
+        f"example/milestones.yaml:{second}:9: error AG247: duplicate milestone id 'opstart'\n"
+        f"    hint: first used on line {first}"
     )
 
 
@@ -411,48 +438,63 @@ def test_ag249_activity_of_another_area(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "expected"),
+    ("old", "new", "at", "column", "expected"),
     [
         (
             "    date: 2026-01-05\n",
             "    date: 2026-01-05\n    month: 2026-01\n",
-            "example/milestones.yaml:22:5: error AG107: milestones[1]: a milestone has one of "
-            "date, month, quarter or period, not date and month",
+            ("  - id: opstart", ""),
+            5,
+            "error AG107: milestones[1]: a milestone has one of date, month, quarter or period, "
+            "not date and month",
         ),
         (
             "    date: 2026-01-05\n",
             "",
-            "example/milestones.yaml:22:5: error AG107: milestones[1]: a milestone needs one of "
-            "date, month, quarter or period",
+            ("  - id: opstart", ""),
+            5,
+            "error AG107: milestones[1]: a milestone needs one of date, month, quarter or period",
         ),
         (
             "quarter: 2028-Q1",
             "quarter: 2028-Q5",
-            "example/milestones.yaml:91:14: error AG107: milestones[12].quarter: '2028-Q5' is "
-            "not a quarter; write quarters as YYYY-Qn, e.g. 2026-Q3",
+            ("    quarter: 2028-Q5", "  - id: fritidsjob-fjordhaven"),
+            14,
+            "error AG107: milestones[12].quarter: '2028-Q5' is not a quarter; write quarters as "
+            "YYYY-Qn, e.g. 2026-Q3",
         ),
         (
             "      end: 2025-12-31",
             "      end: 2025-09-30",
-            "example/milestones.yaml:14:5: error AG107: milestones[0].period: the period ends "
-            "before it starts",
+            ("    period:", "  - id: ansaettelser"),
+            5,
+            "error AG107: milestones[0].period: the period ends before it starts",
         ),
         (
             "kind: start_up",
             "kind: startup",
-            "example/milestones.yaml:25:11: error AG104: milestones[1].kind: 'startup' is not one "
-            "of: preparation, start_up, activity, evaluation, board, reporting, physical_plan, "
-            "closing\n"
+            ("    kind: startup", "  - id: opstart"),
+            11,
+            "error AG104: milestones[1].kind: 'startup' is not one of: preparation, start_up, "
+            "activity, evaluation, board, reporting, physical_plan, closing\n"
             "    hint: did you mean 'start_up'?",
         ),
     ],
 )
 def test_the_model_refuses_a_malformed_milestone(
-    old: str, new: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    old: str,
+    new: str,
+    at: tuple[str, str],
+    column: int,
+    expected: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     code, stderr = run(tmp_path, monkeypatch, [(M, replace(old, new))])
     assert code == 1
-    assert stderr == expected + "\nAborted with 1 error.\n"
+    needle, after = at
+    line = line_of(tmp_path, M, needle, after=after)
+    assert stderr == f"example/milestones.yaml:{line}:{column}: {expected}\nAborted with 1 error.\n"
 
 
 # -- the timeline ------------------------------------------------------------------------------

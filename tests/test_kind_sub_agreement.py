@@ -29,16 +29,6 @@ def _text(name: str) -> str:
     return (EXAMPLE / name).read_text("utf-8")
 
 
-def _line(after: str, key: str) -> int:
-    """The line of the first `key` after the line `after` in the example's agreement.yaml.
-
-    The example agreement is shared and edited by others; its line numbers are looked up.
-    """
-    lines = _text(A).splitlines()
-    start = lines.index(after)
-    return next(i for i in range(start, len(lines)) if lines[i].lstrip().startswith(key)) + 1
-
-
 def _put(text: str) -> Callable[[str], str]:
     """An edit that writes a new file (or replaces one) with `text`."""
     return lambda _: text
@@ -77,8 +67,9 @@ def test_ag220_chosen_area_without_delaftale(
 ) -> None:
     code, stderr = run(tmp_path, monkeypatch, [(EMP, _delete)])
     assert code == 1
+    chosen = line_of(tmp_path, A, "      chosen:", after="    employment:")
     assert lines_of(stderr, "AG220") == (
-        f"example/agreement.yaml:{_line('    employment:', 'chosen:')}:15: error AG220: "
+        f"example/agreement.yaml:{chosen}:15: error AG220: "
         "Beskæftigelse is chosen but has no delaftale\n"
         "    hint: add sub-agreements/employment.yaml"
     )
@@ -92,12 +83,14 @@ def test_ag220_delaftale_for_an_area_not_chosen(
         tmp_path, monkeypatch, [("sub-agreements/crime_prevention.yaml", _put(crime))]
     )
     assert code == 1
+    area = line_of(tmp_path, "sub-agreements/crime_prevention.yaml", "area:")
+    not_chosen = line_of(tmp_path, A, "      chosen:", after="    crime_prevention:")
     assert lines_of(stderr, "AG220") == (
-        "example/sub-agreements/crime_prevention.yaml:3:7: error AG220: a delaftale for "
+        f"example/sub-agreements/crime_prevention.yaml:{area}:7: error AG220: a delaftale for "
         "Kriminalitetsforebyggelse, which is not a chosen focus area\n"
         "    hint: set chosen: true for crime_prevention in agreement.yaml, or delete the "
         "delaftale\n"
-        f"example/agreement.yaml:{_line('    crime_prevention:', 'chosen:')}:15: note: "
+        f"example/agreement.yaml:{not_chosen}:15: note: "
         "Kriminalitetsforebyggelse is not chosen here"
     )
 
@@ -109,12 +102,14 @@ def test_ag220_delaftale_for_an_area_not_described(
     name = "sub-agreements/cohesion_and_citizenship.yaml"
     code, stderr = run(tmp_path, monkeypatch, [(name, _put(cohesion))])
     assert code == 1, stderr
+    area = line_of(tmp_path, name, "area:")
+    focus_areas = line_of(tmp_path, A, "  focus_areas:", after="sections:")
     assert lines_of(stderr, "AG220") == (
-        f"example/{name}:3:7: error AG220: a delaftale for Sammenhængskraft og medborgerskab, "
-        "which is not a chosen focus area\n"
+        f"example/{name}:{area}:7: error AG220: a delaftale for Sammenhængskraft og "
+        "medborgerskab, which is not a chosen focus area\n"
         "    hint: add cohesion_and_citizenship with chosen: true and its problem complex in "
         "agreement.yaml, or delete the delaftale\n"
-        f"example/agreement.yaml:{_line('sections:', 'focus_areas:')}:3: note: "
+        f"example/agreement.yaml:{focus_areas}:3: note: "
         "Sammenhængskraft og medborgerskab is not described here"
     )
 
@@ -124,10 +119,12 @@ def test_ag220_two_delaftaler_for_one_area(tmp_path: Path, monkeypatch: pytest.M
     name = "sub-agreements/cohesion_and_citizenship.yaml"
     code, stderr = run(tmp_path, monkeypatch, [(name, _put(_text(EMP)))])
     assert code == 1
+    area = line_of(tmp_path, name, "area:")
+    first = line_of(tmp_path, EMP, "area:")
     assert lines_of(stderr, "AG220") == (
-        f"example/{name}:3:7: error AG220: a second delaftale for Beskæftigelse\n"
+        f"example/{name}:{area}:7: error AG220: a second delaftale for Beskæftigelse\n"
         "    hint: there is one delaftale per chosen focus area\n"
-        "example/sub-agreements/employment.yaml:3:7: note: the first one"
+        f"example/sub-agreements/employment.yaml:{first}:7: note: the first one"
     )
 
 
@@ -150,8 +147,9 @@ def test_ag221_area_does_not_match_the_file_name(
         [(EMP, replace("area: employment", "area: education_and_life_chances"))],
     )
     assert code == 1
+    area = line_of(tmp_path, EMP, "area:")
     assert lines_of(stderr, "AG221") == (
-        "example/sub-agreements/employment.yaml:3:7: error AG221: area "
+        f"example/sub-agreements/employment.yaml:{area}:7: error AG221: area "
         "'education_and_life_chances' does not match the file name 'employment'\n"
         "    hint: rename the file to sub-agreements/education_and_life_chances.yaml, or set "
         "area: employment"
@@ -165,8 +163,9 @@ def test_ag221_file_name_is_not_a_focus_area(
         tmp_path, monkeypatch, [(EMP, _delete), ("sub-agreements/jobs.yaml", _put(_text(EMP)))]
     )
     assert code == 1, stderr
+    area = line_of(tmp_path, "sub-agreements/jobs.yaml", "area:")
     assert lines_of(stderr, "AG221") == (
-        "example/sub-agreements/jobs.yaml:3:7: error AG221: the file name 'jobs' is not a "
+        f"example/sub-agreements/jobs.yaml:{area}:7: error AG221: the file name 'jobs' is not a "
         "focus area\n"
         "    hint: rename the file to sub-agreements/employment.yaml"
     )
@@ -453,10 +452,12 @@ def test_ag229_delaftale_outside_the_agreement_period(
         ],
     )
     assert code == 0, stderr
+    period = line_of(tmp_path, EMP, "period:")
+    agreement_period = line_of(tmp_path, A, "period:")
     assert lines_of(stderr, "AG229") == (
-        "example/sub-agreements/employment.yaml:5:1: warning AG229: the delaftale runs "
+        f"example/sub-agreements/employment.yaml:{period}:1: warning AG229: the delaftale runs "
         "from 2025-06-01 to 2029-12-31, outside the agreement period 2026-01-01 to 2029-12-31\n"
-        "example/agreement.yaml:6:1: note: the agreement period"
+        f"example/agreement.yaml:{agreement_period}:1: note: the agreement period"
     )
 
 
