@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from agreementgen import build as build_module
 from agreementgen.build import AGREEMENT_NAME, Output, build_agreements
 from agreementgen.cli import cli
-from agreementgen.errors import InputError
+from agreementgen.errors import InputError, Severity
 
 from .helpers import DATA, ROOT, copy_agreement
 
@@ -55,7 +55,7 @@ def test_a_failing_render_leaves_previous_output_and_no_stray_files(
     path = project / "agreements" / "demo" / "agreement.yaml"
     path.write_text(path.read_text("utf-8").replace("Demo & Co", "Ny titel"), "utf-8")
 
-    def half_written(item: object, formats: object) -> list[Output]:
+    def half_written(item: object, formats: object, **options: object) -> list[Output]:
         # The second file cannot be written, so the build fails with the staging folder
         # half written: the worst moment.
         return [Output(name, b"new", "x", (), "") for name in ("a.html", "b\0.html")]
@@ -110,7 +110,8 @@ def test_final_build_refuses_an_agreement_without_the_fixed_text(
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError) as raised:
         build_agreements([], out=Path("output"), formats=("html",), final=True)
-    assert [d.format() for d in raised.value.diagnostics] == [
+    errors = [d for d in raised.value.diagnostics if d.severity is Severity.ERROR]
+    assert [d.format() for d in errors] == [
         "agreement.html.j2: error AG271: Strategisk samarbejdsaftale.html lacks LBF's fixed "
         "text, or has it changed: 'Revision af den strategiske samarbejdsaftale kræver "
         "godkende'\n"

@@ -4,6 +4,12 @@ Each folder under tests/invalid/ is one case: an `agreement.yaml` with exactly o
 for several-errors-in-line-order, several), any files it refers to, and `expected.txt`, the
 exact stderr of `agreementgen validate <case>` run from the case's parent folder.
 
+A case about a document beside the agreement (a budget, a delaftale) may start from a whole
+agreement folder: `base.txt` names a folder under tests/data (`complete`, a signed copy of
+agreements/example that validates with --final without a word), which is copied first and
+then overlaid with the case's files. `args.txt` holds more arguments for `validate`, such as
+`--final` for LBF's rules, which are only warnings in a draft.
+
 Inputs that need exact bytes (encodings, control characters, line endings) or are large are
 built at run time from MINIMAL instead, in GENERATED below.
 
@@ -13,17 +19,24 @@ expected.txt holds the output they should give, so fixing the code turns them in
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
-from collections.abc import Callable
+import signal
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from markupsafe import escape
 
 from agreementgen.cli import cli
 
 CASES = Path(__file__).parent / "invalid"
+DATA = Path(__file__).parent / "data"
 
 # The smallest valid agreement; every case under tests/invalid/ is this with one defect.
 MINIMAL = """\
@@ -68,12 +81,18 @@ XFAIL: dict[str, str] = {}
 
 @dataclass(frozen=True)
 class Generated:
-    """A case built at run time: its folder's agreement.yaml bytes and the exact stderr."""
+    """A case built at run time: its folder's agreement.yaml bytes and the exact stderr.
+
+    `setup` then adds what git cannot hold (links, named pipes, folders in place of files)
+    to the case's folder; `skip` says why a case cannot run here, or is empty.
+    """
 
     folder: str
-    content: Callable[[], bytes] | None  # None: the folder is not created
+    content: Callable[[], bytes] | None  # None: no agreement.yaml (and no folder, without setup)
     expected: str
     xfail: str = ""
+    setup: Callable[[Path], None] | None = None
+    skip: Callable[[], str] = lambda: ""
 
 
 def _minimal(old: str = "", new: str = "") -> bytes:
@@ -84,6 +103,51 @@ def _minimal(old: str = "", new: str = "") -> bytes:
 def _padded(size: int) -> bytes:
     data = _minimal()
     return data + b"# " + b"x" * (size - len(data) - 3) + b"\n"
+
+
+def _raw(character: str) -> Callable[[], bytes]:
+    return lambda: _minimal("En vision.", f"En{character} vision.")
+
+
+def _figure(image: str) -> bytes:
+    return _minimal(
+        "      - text: En vision.\n",
+        f"      - figure:\n          image: {image}\n          caption: Et kort\n",
+    )
+
+
+def _templates(folder: str) -> bytes:
+    return _minimal("area_name: Testby Øst", f"templates: {folder}\narea_name: Testby Øst")
+
+
+def _make_folder(name: str) -> Callable[[Path], None]:
+    return lambda folder: (folder / name).mkdir(parents=True)
+
+
+def _link(name: str, target: str) -> Callable[[Path], None]:
+    def setup(folder: Path) -> None:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).symlink_to(target)
+
+    return setup
+
+
+def _pipe(name: str) -> Callable[[Path], None]:
+    def setup(folder: Path) -> None:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(folder / name)
+
+    return setup
+
+
+def _unreadable(folder: Path) -> None:
+    (folder / "budget.yaml").write_text("lines: []\n", "utf-8")
+    (folder / "budget.yaml").chmod(0)
+
+
+def _root() -> str:
+    # Root reads a file whatever its mode says.
+    return "running as root, which can read any file" if os.geteuid() == 0 else ""
 
 
 def _deep_block(levels: int) -> bytes:
@@ -157,6 +221,115 @@ GENERATED = [
         None,
         "no-such-folder: error AG119: no such file or folder\nAborted with 1 error.\n",
     ),
+    Generated(
+        "utf16-file",
+        lambda: MINIMAL.encode("utf-16"),
+        "utf16-file/agreement.yaml:1:1: error AG110: file is not UTF-8 (byte 0xff)\n"
+        "    hint: save the file as UTF-8; Danish letters æ ø å need it\n"
+        "Aborted with 1 error.\n",
+    ),
+    *(
+        Generated(
+            f"control-character-{name}",
+            _raw(character),
+            f"control-character-{name}/agreement.yaml:19:17: error AG111: control character "
+            f"{character!r} is not allowed in YAML\n"
+            "    hint: remove it; tabs are allowed only inside quoted text\n"
+            "Aborted with 1 error.\n",
+        )
+        for name, character in (
+            ("nul", "\x00"),
+            ("escape", "\x1b"),
+            ("delete", "\x7f"),
+            ("c1-csi", "\x9b"),
+        )
+    ),
+    Generated(
+        "agreement-yaml-is-a-folder",
+        None,
+        "agreement-yaml-is-a-folder/agreement.yaml: error AG121: file cannot be read: it is a "
+        "folder, not a file\n"
+        "Aborted with 1 error.\n",
+        setup=_make_folder("agreement.yaml"),
+    ),
+    Generated(
+        "agreement-yaml-broken-link",
+        None,
+        "agreement-yaml-broken-link/agreement.yaml: error AG120: file not found\n"
+        "    hint: it is a link to 'aftale.yaml', which does not exist\n"
+        "Aborted with 1 error.\n",
+        setup=_link("agreement.yaml", "aftale.yaml"),
+    ),
+    Generated(
+        "budget-is-a-folder",
+        _minimal,
+        "budget-is-a-folder/budget.yaml: error AG121: file cannot be read: it is a folder, not "
+        "a file\n"
+        "Aborted with 1 error.\n",
+        setup=_make_folder("budget.yaml"),
+    ),
+    Generated(
+        "budget-link-loop",
+        _minimal,
+        "budget-link-loop/budget.yaml: error AG121: file cannot be read: Too many levels of "
+        "symbolic links\n"
+        "Aborted with 1 error.\n",
+        setup=_link("budget.yaml", "budget.yaml"),
+    ),
+    Generated(
+        # Opening a named pipe waits for a writer: it must be refused without being opened.
+        "budget-named-pipe",
+        _minimal,
+        "budget-named-pipe/budget.yaml: error AG121: file cannot be read: it is a named pipe, "
+        "not a file\n"
+        "Aborted with 1 error.\n",
+        setup=_pipe("budget.yaml"),
+    ),
+    Generated(
+        "budget-unreadable",
+        _minimal,
+        "budget-unreadable/budget.yaml: error AG121: file cannot be read: Permission denied\n"
+        "Aborted with 1 error.\n",
+        setup=_unreadable,
+        skip=_root,
+    ),
+    Generated(
+        "budget-not-utf8",
+        _minimal,
+        "budget-not-utf8/budget.yaml:1:14: error AG110: file is not UTF-8 (byte 0xc5)\n"
+        "    hint: save the file as UTF-8; Danish letters æ ø å need it\n"
+        "Aborted with 1 error.\n",
+        setup=lambda folder: (folder / "budget.yaml").write_bytes(
+            "price_level: Årets niveau\n".encode("latin-1")
+        ),
+    ),
+    Generated(
+        "figure-image-named-pipe",
+        lambda: _figure("files/kort.png"),
+        "figure-image-named-pipe/agreement.yaml:20:18: error AG137: image file "
+        "'files/kort.png' is not a regular file\n"
+        "Aborted with 1 error.\n",
+        setup=_pipe("files/kort.png"),
+    ),
+    Generated(
+        "templates-link-out-of-project",
+        lambda: _templates("skabeloner"),
+        "templates-link-out-of-project/agreement.yaml:2:12: error AG181: templates folder "
+        "'skabeloner' is outside the project\n"
+        "    hint: templates may only be read from inside the project (the folder agreementgen "
+        "runs in), e.g. a folder `templates` beside agreement.yaml\n"
+        "Aborted with 1 error.\n",
+        setup=_link("skabeloner", "/etc"),
+    ),
+    Generated(
+        "template-file-link-out-of-folder",
+        lambda: _templates("skabeloner"),
+        "template-file-link-out-of-folder/agreement.yaml:2:12: error AG181: template "
+        "'agreement.html.j2' is a link to a file outside the templates folder\n"
+        "    hint: copy the file into the templates folder\n"
+        "Aborted with 1 error.\n",
+        setup=_link("skabeloner/agreement.html.j2", "/etc/passwd"),
+    ),
 ]
 
 
@@ -201,22 +374,57 @@ def _assert_rejected(result: Result, expected: str) -> None:
     assert result.exit_code == 1
 
 
+CASE_FILES = ("expected.txt", "base.txt", "args.txt", "notes.txt")
+
+
+def _copy_case(name: str, target: Path) -> list[str]:
+    """Copy case `name` to `target` (over its base, if it has one); return extra arguments."""
+    case = CASES / name
+    if (case / "base.txt").is_file():
+        shutil.copytree(DATA / (case / "base.txt").read_text("utf-8").strip(), target)
+    shutil.copytree(case, target, dirs_exist_ok=True)
+    for extra in ("base.txt", "args.txt"):
+        (target / extra).unlink(missing_ok=True)
+    args = case / "args.txt"
+    return args.read_text("utf-8").split() if args.is_file() else []
+
+
 @pytest.mark.parametrize("name", _case_params())
 def test_invalid_case(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shutil.copytree(CASES / name, tmp_path / name)
+    args = _copy_case(name, tmp_path / name)
     monkeypatch.chdir(tmp_path)
-    expected = (tmp_path / name / "expected.txt").read_text("utf-8")
-    _assert_rejected(_validate(name), expected)
+    expected = (CASES / name / "expected.txt").read_text("utf-8")
+    _assert_rejected(_validate(name, *args), expected)
 
 
 @pytest.mark.parametrize("case", _generated_params())
 def test_generated_case(case: Generated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if case.content is not None:
-        folder = tmp_path / case.folder
+    if reason := case.skip():
+        pytest.skip(reason)
+    folder = tmp_path / case.folder
+    if case.content is not None or case.setup is not None:
         folder.mkdir()
+    if case.content is not None:
         (folder / "agreement.yaml").write_bytes(case.content())
+    if case.setup is not None:
+        case.setup(folder)
     monkeypatch.chdir(tmp_path)
-    _assert_rejected(_validate(case.folder), case.expected)
+    with _deadline(10):  # a named pipe that is opened would wait forever
+        _assert_rejected(_validate(case.folder), case.expected)
+
+
+@contextlib.contextmanager
+def _deadline(seconds: int) -> Iterator[None]:
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"validate took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize(
@@ -244,3 +452,104 @@ def test_valid_minimal_agreement(
 def test_every_case_has_expected_output() -> None:
     for folder in CASES.iterdir():
         assert (folder / "expected.txt").is_file(), folder.name
+
+
+def test_a_50_mb_file_is_refused_quickly_without_being_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "huge"
+    folder.mkdir()
+    size = 50 * 1024 * 1024
+    for name in ("agreement.yaml", "budget.yaml"):
+        with (folder / name).open("wb") as handle:
+            handle.truncate(size)  # a sparse file: nothing is written
+    opened: list[str] = []
+    real_open = Path.open
+
+    def spy(self: Path, *args: Any, **kwargs: Any) -> Any:
+        opened.append(self.name)
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", spy)
+    monkeypatch.chdir(tmp_path)
+    start = time.monotonic()
+    result = _validate("huge")
+    assert time.monotonic() - start < 5
+    assert "agreement.yaml" not in opened and "budget.yaml" not in opened
+    hint = "    hint: an agreement is text: move images to files/ and refer to them\n"
+    _assert_rejected(
+        result,
+        f"huge/agreement.yaml: error AG114: file is {size:,} bytes; the limit is 2,000,000\n"
+        + hint
+        + f"huge/budget.yaml: error AG114: file is {size:,} bytes; the limit is 2,000,000\n"
+        + hint
+        + "Aborted with 2 errors.\n",
+    )
+
+
+# Text that means something to Jinja, to Word's XML or to a browser: agreement text is data,
+# so each builds without complaint and shows literally in the Word file and on the page. (In
+# Markdown, `__x__` is bold: the area name, which is plain text, carries the dunder one.)
+HOSTILE = (
+    "{{ 7*7 }}",
+    "{% include '/etc/passwd' %}",
+    "{{ lipsum.globals }}",
+    "{{p documents }}",
+    "{%p if x %}",
+    "{# comment #}",
+    "</w:t></w:r><w:r><w:t>injected",
+    "<![CDATA[ x ]]>",
+    'A & B < C > D "E" <b>F</b>',
+    "<script>alert(1)</script>",
+    "]]> --> <!--",
+)
+
+
+def test_jinja_and_xml_in_content_build_and_show_literally(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docx import Document as open_docx
+
+    area = "{{ ''.__class__.__mro__ }} </w:t></w:r><w:r><w:t>injected"
+    quoted = [text.replace("'", "''") for text in HOSTILE]
+    body = "".join(f"      - text: '{text}'\n" for text in quoted)
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    (folder / "agreement.yaml").write_bytes(
+        _minimal("area_name: Testby Øst", "area_name: '" + area.replace("'", "''") + "'").replace(
+            b"      - text: En vision.\n", f"      - text: En vision.\n{body}".encode()
+        )
+    )
+    monkeypatch.chdir(tmp_path)
+    args = ["build", "hostile", "--out", "out", "--format", "docx", "--format", "html"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    built = tmp_path / "out" / "hostile"
+    word = open_docx(str(built / "Strategisk samarbejdsaftale.docx"))
+    paragraphs = [p.text for p in word.paragraphs]
+    header = " ".join(p.text for p in word.sections[0].header.paragraphs)
+    page = (built / "Strategisk samarbejdsaftale.html").read_text("utf-8")
+    for text in HOSTILE:
+        assert text in paragraphs, text
+        assert str(escape(text)) in page, text
+    assert area in paragraphs and area in header  # front page and running header
+    assert str(escape(area)) in page
+    assert "49" not in " ".join(paragraphs)
+    assert "<script>" not in page
+
+
+def test_a_control_character_in_a_file_name_is_shown_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "testby"
+    folder.mkdir()
+    (folder / "agreement.yaml").write_bytes(_minimal())
+    (folder / "bud\x1b[2Jget.yaml").write_text("lines: []\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = _validate("testby")
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stderr
+    assert "testby/bud\\x1b[2Jget.yaml: warning AG117: not a document agreementgen knows\n" in (
+        result.stderr
+    )

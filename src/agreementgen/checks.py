@@ -263,7 +263,13 @@ def check_figures(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.at(at, "AG137", f"image file {block.figure.image!r} is a folder, not a file")
             continue
         try:
-            head = target.read_bytes()[:8]
+            if target.exists() and not target.is_file():
+                # A named pipe or a device: opening one can wait forever.
+                message = f"image file {block.figure.image!r} is not a regular file"
+                yield ctx.at(at, "AG137", message)
+                continue
+            with target.open("rb") as handle:
+                head = handle.read(len(IMAGE_SIGNATURES[0]))
         except FileNotFoundError:
             yield ctx.at(at, "AG137", f"image file {block.figure.image!r} not found")
             continue
@@ -278,6 +284,24 @@ def check_figures(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
                 f"{block.figure.image!r} is not a PNG or JPEG image",
                 hint="export the picture as PNG",
             )
+        elif not _readable_image(target):
+            yield ctx.at(
+                at,
+                "AG138",
+                f"{block.figure.image!r} is a damaged PNG or JPEG image (cut short or corrupt)",
+                hint="export the picture as PNG again",
+            )
+
+
+def _readable_image(path: Path) -> bool:
+    """Whether Word's image reader (python-docx, as the build uses it) can read the picture."""
+    from docx.image.image import Image
+
+    try:
+        Image.from_file(str(path))
+    except Exception:  # any failure to parse untrusted bytes means the same: damaged
+        return False
+    return True
 
 
 def check_inserts(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
@@ -308,10 +332,68 @@ def check_inserts(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
+def check_templates_folder(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
+    """An agreement's own templates folder lies inside the project, exists, holds templates."""
+    from agreementgen.templating import CHECKLIST_HTML, REPLACEABLE, project_root
+
+    if agreement.templates is None:
+        return
+    at: Loc = ("templates",)
+    value = agreement.templates
+    root = project_root(ctx.folder)
+    try:
+        folder = (ctx.folder / value).resolve()
+    except (OSError, RuntimeError) as exc:
+        yield ctx.at(at, "AG180", f"templates folder {value!r} cannot be read: {exc}")
+        return
+    if not folder.is_relative_to(root):
+        yield ctx.at(
+            at,
+            "AG181",
+            f"templates folder {value!r} is outside the project",
+            hint="templates may only be read from inside the project (the folder agreementgen "
+            "runs in), e.g. a folder `templates` beside agreement.yaml",
+        )
+        return
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "not found"
+        yield ctx.at(
+            at,
+            "AG180",
+            f"templates folder {value!r} {what}",
+            hint="the folder is relative to the agreement folder",
+        )
+        return
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        try:
+            outside = not path.resolve().is_relative_to(folder)
+        except (OSError, RuntimeError):
+            outside = True
+        if outside:
+            message = f"template {name!r} is a link to a file outside the templates folder"
+            yield ctx.at(at, "AG181", message, hint="copy the file into the templates folder")
+        elif name == CHECKLIST_HTML:
+            yield ctx.at(
+                at,
+                "AG189",
+                f"{name!r} in the templates folder is not used: the upload checklist keeps "
+                "agreementgen's layout",
+                warning=True,
+            )
+        elif path.suffix in (".docx", ".css") and name not in REPLACEABLE:
+            close = difflib.get_close_matches(name, REPLACEABLE, n=1)
+            known = ", ".join(REPLACEABLE)
+            hint = f"did you mean {close[0]!r}?" if close else f"templates are: {known}"
+            message = f"{name!r} in the templates folder is not a template agreementgen uses"
+            yield ctx.at(at, "AG189", message, hint=hint, warning=True)
+
+
 CHECKS: tuple[Check, ...] = (
     check_unique_ids,
     check_references,
     check_baselines,
     check_figures,
     check_inserts,
+    check_templates_folder,
 )

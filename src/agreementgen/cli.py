@@ -133,6 +133,13 @@ def validate(paths: tuple[Path, ...], final: bool, strict: bool) -> None:
     help="Formats to build (repeatable; default all).",
 )
 @click.option("--zip", "zip_upload", is_flag=True, help="Also write LBF-upload.zip.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that render at once (default: one per core).",
+)
 @final_option
 @strict_option
 def build(
@@ -140,6 +147,7 @@ def build(
     out: Path,
     formats: tuple[str, ...],
     zip_upload: bool,
+    jobs: int | None,
     final: bool,
     strict: bool,
 ) -> None:
@@ -147,8 +155,9 @@ def build(
 
     PATHS are agreement folders (default: every folder under agreements/). Each document
     is written as DOCX, HTML and PDF (the budget also as XLSX), with manifest.json and an
-    upload checklist. An agreement's output folder is replaced only when everything for it
-    was built.
+    upload checklist. Output folders are replaced only when every agreement was built; an
+    agreement whose files, templates and options are those of its last build is left as it
+    is ("Unchanged"), and a document whose inputs did not change keeps its bytes.
 
     Example:
 
@@ -158,6 +167,7 @@ def build(
     from agreementgen.build import build_agreements
 
     written: list[Path] = []
+    unchanged: list[Path] = []
 
     def action() -> list[Diagnostic]:
         result = build_agreements(
@@ -167,13 +177,17 @@ def build(
             strict=strict,
             final=final,
             zip_upload=zip_upload,
+            jobs=jobs,
         )
         written.extend(result.folders)
+        unchanged.extend(result.unchanged)
         return result.warnings
 
     _run(action, strict=strict)
     for folder in written:
         click.echo(f"Built {folder}", err=True)
+    for folder in unchanged:
+        click.echo(f"Unchanged {folder}", err=True)
 
 
 @cli.command()
@@ -330,6 +344,35 @@ def redline_command(old: str, new: str, paths: tuple[Path, ...], out: Path, auth
         click.echo(f"Wrote {item.path}", err=True)
     if not written:
         click.echo("No document changed.", err=True)
+
+
+@cli.command("check-templates")
+@paths_argument
+def check_templates_command(paths: tuple[Path, ...]) -> None:
+    """Check the templates agreements render with; list names that nothing provides.
+
+    PATHS are agreement folders (default: every folder under agreements/). Each agreement's
+    templates (its own `templates:` folder before the built-in ones) are parsed, not
+    rendered, and every variable and attribute they use is looked up in what agreementgen
+    gives them. Exit 1 on a syntax error, an unknown name or a refused one.
+
+    Example:
+
+    \b
+        agreementgen check-templates agreements/viborg
+    """
+    from agreementgen.template_check import check_templates
+
+    def action() -> list[Diagnostic]:
+        report = check_templates(paths)
+        if any(p.severity is Severity.ERROR for p in report.problems):
+            raise InputError(report.problems)
+        checked.extend(report.checked)
+        return report.problems
+
+    checked: list[str] = []
+    _run(action)
+    click.echo(f"OK: {len(checked)} templates checked", err=True)
 
 
 def main() -> None:

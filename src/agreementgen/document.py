@@ -40,6 +40,7 @@ from agreementgen.model import (
     TextBlock,
 )
 from agreementgen.packs import Pack
+from agreementgen.templating import BUILT_IN, Templates, own_templates
 
 SUPPRESSED = "-"
 
@@ -127,6 +128,9 @@ class Document:
     documents: tuple[ViewBlock, ...]
     sections: tuple[SectionView, ...]
     page_label: str
+    # Where the renderers find its templates; not content, so two documents that say the
+    # same compare equal wherever their templates are.
+    templates: Templates = field(default=BUILT_IN, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,7 @@ class SimpleDocument:
     sections: tuple[SectionView, ...]
     page_label: str
     notice: str = ""
+    templates: Templates = field(default=BUILT_IN, compare=False, repr=False)
 
     @property
     def header(self) -> str:
@@ -242,7 +247,13 @@ def build_document(loaded: LoadedAgreement) -> Document:
         documents=parse_markdown(pack.documents.text),
         sections=tuple(_sections(loaded)),
         page_label=labels.page,
+        templates=templates_of(loaded),
     )
+
+
+def templates_of(loaded: LoadedAgreement) -> Templates:
+    """Return where the documents of an agreement find their templates (`templates:`)."""
+    return own_templates(loaded.folder, loaded.agreement.templates)
 
 
 def _sections(loaded: LoadedAgreement) -> Iterator[SectionView]:

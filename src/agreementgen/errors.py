@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,21 +58,38 @@ class Diagnostic:
     notes: tuple[Note, ...] = ()
 
     def format(self) -> str:
-        """Return the diagnostic as the one or two lines the CLI prints."""
+        """Return the diagnostic as the one or two lines the CLI prints.
+
+        Control characters (from a file name, say) are shown as escapes: a diagnostic is one
+        line, and may not steer the terminal.
+        """
         where = self.path if not self.line else f"{self.path}:{self.line}:{self.col or 1}"
-        text = f"{where}: {self.severity.value} {self.code}: {self.message}"
+        text = printable(f"{where}: {self.severity.value} {self.code}: {self.message}")
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {printable(self.hint)}"
         for note in self.notes:
-            text += f"\n{note.format()}"
+            text += f"\n{printable(note.format())}"
         return text
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Return `text` with control characters written as escapes ('\\x1b')."""
+    return _CONTROL.sub(lambda found: repr(found.group())[1:-1], text)
+
+
 def display_path(path: Path) -> str:
-    """Return `path` relative to the working directory when it lies below it."""
+    """Return `path` relative to the working directory when it lies below it.
+
+    A link is shown where it is, not where it points: its target may not exist, or may be the
+    link itself.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        where = path.parent.resolve() / path.name if path.is_symlink() else path.resolve()
+        return str(where.relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+import re
+import stat
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedKeyMap, CommentedKeySeq, CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -29,6 +31,14 @@ MAX_DEPTH = 64
 _ALLOWED_TAGS = {
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
 }
+# Characters a value may not hold even when a quoted scalar writes them as an escape ("\x07",
+# "\0", "\ud800"): C0 and C1 controls other than tab, line feed, carriage return and NEL, DEL,
+# lone surrogates and the non-characters U+FFFE/U+FFFF. Word's XML cannot hold them, and no
+# agreement needs them.
+_FORBIDDEN_CHARACTER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
+_NO_KEY = object()  # what _map_key returns for a key that is not there (None is a key: `~:`)
 
 
 @dataclass(frozen=True)
@@ -87,7 +97,7 @@ def locate(tree: Any, loc: Sequence[str | int], *, key: bool = False) -> tuple[i
         last = index == len(loc) - 1
         if isinstance(node, CommentedMap):
             found = _map_key(node, step)
-            if found is None:
+            if found is _NO_KEY:
                 break
             child = node[found]
             # An empty value has no position of its own (ruamel gives the next token's).
@@ -107,7 +117,7 @@ def _map_key(node: CommentedMap, step: str | int) -> Any:
     """Return the key of `node` that `step` names (keys such as 2025 or true arrive as text)."""
     if step in node:
         return step
-    return next((k for k in node if key_text(k) == str(step)), None)
+    return next((k for k in node if key_text(k) == str(step)), _NO_KEY)
 
 
 def key_text(key: Any) -> str:
@@ -216,14 +226,45 @@ def load_yaml(path: Path, *, name: str = "") -> tuple[Source | None, list[Diagno
         return None, [Diagnostic(shown, 0, 0, "AG100", f"YAML could not be read: {exc}")]
     if tree is None:
         tree = CommentedMap()
+    problems = [
+        Diagnostic(shown, *locate(tree, loc, key=key), code, message, hint=hint)
+        for loc, key, code, message, hint in _bad_text(tree)
+    ]
+    if problems:
+        return None, problems
     source = Source(path=path, text=text, tree=tree, data=to_plain(tree), name=name or path.name)
     return source, []
 
 
+_FILE_TYPES = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
 def _read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
+    """Read a file's text: a regular file, at most MAX_FILE_BYTES, never more than that.
+
+    The size is checked before reading, and the read stops after the limit anyway, so a huge
+    file (or one that grows meanwhile) is refused without being read; a named pipe or a
+    device is refused without being opened, as opening one can wait forever.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            what = _FILE_TYPES.get(stat.S_IFMT(info.st_mode), "not a regular file")
+            return None, Diagnostic(
+                shown, 0, 0, "AG121", f"file cannot be read: it is {what}, not a file"
+            )
+        raw = b""
+        if info.st_size <= MAX_FILE_BYTES:
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_FILE_BYTES + 1)
+        if info.st_size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+            size = max(info.st_size, len(raw))
             return None, Diagnostic(
                 shown,
                 0,
@@ -232,9 +273,11 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
                 f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
                 hint="an agreement is text: move images to files/ and refer to them",
             )
-        raw = path.read_bytes()
     except FileNotFoundError:
-        return None, Diagnostic(shown, 0, 0, "AG120", "file not found")
+        hint = ""
+        if path.is_symlink():
+            hint = f"it is a link to {str(path.readlink())!r}, which does not exist"
+        return None, Diagnostic(shown, 0, 0, "AG120", "file not found", hint=hint)
     except OSError as exc:
         return None, Diagnostic(shown, 0, 0, "AG121", f"file cannot be read: {exc.strerror}")
     raw = raw.removeprefix(b"\xef\xbb\xbf")
@@ -288,8 +331,27 @@ def _syntax_error(shown: str, exc: MarkedYAMLError, text: str) -> Diagnostic:
         )
     hint = ""
     if "'\\t'" in problem:
-        problem = "tab character used for indentation"
-        hint = "indent with spaces"
+        lines = text.splitlines()
+        before = lines[mark.line][: mark.column] if mark.line < len(lines) else ""
+        if before.strip(" \t"):
+            problem, hint = "tab character after a ':' or '-'", "write a space instead of the tab"
+        else:
+            problem, hint = "tab character used for indentation", "indent with spaces"
+    elif "expected <block end>" in problem:
+        hint = "a line here is indented more or less than the lines of its list or mapping"
+    elif "end of stream" in problem and "quoted" in context and exc.context_mark is not None:
+        # The quote runs to the end of the file: point at where it starts.
+        mark, problem = exc.context_mark, "quoted text is not closed"
+        hint = "end it with the quote mark it starts with"
+    elif "could not find expected ':'" in problem and exc.context_mark is not None:
+        mark = exc.context_mark  # the line that lacks it, not the next one
+        hint = "each line of a mapping is `key: value`"
+    elif "mapping values are not allowed" in problem:
+        hint = "a ':' and a space start a key: indent the line as its neighbours, or quote text"
+    elif "cannot start any token" in problem:
+        hint = 'text that starts with such a character must be quoted: "..."'
+    elif "unknown escape character" in problem:
+        hint = "in double quotes a backslash starts an escape: write two, or use single quotes"
     elif context in _UNCLOSED and exc.context_mark is not None:
         start = exc.context_mark
         hint = _UNCLOSED[context].format(where=f"line {start.line + 1}, column {start.column + 1}")
@@ -309,6 +371,51 @@ def _first_key_line(text: str, key: str, start: Any, duplicate: Any) -> int:
         if indent_ok and body.startswith((f"{key}:", f'"{key}":', f"'{key}':")):
             return number + 1
     return first_line + 1
+
+
+def _bad_text(
+    node: Any, loc: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], bool, str, str, str]]:
+    """Yield (loc, at_key, code, message, hint) for each key or text that cannot be data.
+
+    A key must be a scalar (`? [a, b]` makes a list a key); no text may hold the characters
+    of _FORBIDDEN_CHARACTER, which a double-quoted scalar can write as escapes although the
+    reader refuses them raw.
+    """
+    if isinstance(node, CommentedMap):
+        for key, value in node.items():
+            at = (*loc, key_text(key))
+            if isinstance(key, CommentedKeyMap | CommentedKeySeq):
+                kind = "a mapping" if isinstance(key, CommentedKeyMap) else "a list"
+                message = f"{dotted(loc) + ': ' if loc else ''}a key must be text, not {kind}"
+                yield at, True, "AG103", message, "a key is a plain word, e.g. area_name"
+                continue
+            if isinstance(key, str) and (found := _FORBIDDEN_CHARACTER.search(key)):
+                where = f"{dotted(loc)}: " if loc else ""
+                message = f"{where}key {key!r} holds control character {_codepoint(found.group())}"
+                yield at, True, "AG111", message, "remove it"
+            yield from _bad_text(value, at)
+    elif isinstance(node, CommentedSeq):
+        for index, value in enumerate(node):
+            yield from _bad_text(value, (*loc, index))
+    elif isinstance(node, str) and (found := _FORBIDDEN_CHARACTER.search(node)):
+        char = found.group()
+        what = "control character"
+        if "\ud800" <= char <= "\udfff":
+            what = "a lone surrogate"
+        elif char in "\ufffe\uffff":
+            what = "the non-character"
+        message = f"{dotted(loc)}: {what} {_codepoint(char)} is not allowed in text"
+        hint = "remove it; in quoted text an escape such as \\x07 writes the same character"
+        yield loc, False, "AG111", message, hint
+
+
+def dotted(path: Sequence[str | int]) -> str:
+    """Return a path like `parties[1].signatory.name`."""
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
+    return text
 
 
 def to_plain(node: Any) -> Any:

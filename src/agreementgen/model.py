@@ -462,6 +462,13 @@ class Agreement(Model):
     template_pack: TemplatePack = titled(
         "Skabelonpakke", "The LBF template version whose fixed text and tables are used."
     )
+    templates: Text | None = titled(
+        "Egne skabeloner",
+        "A folder of your own templates, relative to the agreement folder and inside the "
+        "project: its files replace the built-in ones of the same name (agreement.docx, "
+        "document.docx, agreement.html.j2, document.html.j2, _blocks.html.j2, agreement.css).",
+        None,
+    )
     area_name: Text = titled("Områdets navn", "Name of the area or plan.")
     period: Period = titled("Samarbejdsaftalen gælder fra - til", "The agreement period.")
     parties: list[Party] = titled(

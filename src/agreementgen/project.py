@@ -34,7 +34,8 @@ def find_agreements(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]
     for path in paths or [DEFAULT_ROOT]:
         if path.is_file() and path.name == AGREEMENT_FILE:
             folders.append(path.parent)
-        elif (path / AGREEMENT_FILE).is_file():
+        elif (path / AGREEMENT_FILE).exists() or (path / AGREEMENT_FILE).is_symlink():
+            # Also when it is a folder or a broken link: loading it says what is wrong.
             folders.append(path)
         elif not path.exists():
             problems.append(Diagnostic(display_path(path), 0, 0, "AG119", "no such file or folder"))

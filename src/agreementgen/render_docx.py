@@ -28,7 +28,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from docx.blkcntnr import BlockItemContainer
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -43,13 +42,13 @@ from lxml import etree
 from markupsafe import Markup
 
 from agreementgen.document import DataTable, Document, FigureView, SimpleDocument, ViewBlock
-from agreementgen.errors import RenderError
+from agreementgen.errors import InputError
 from agreementgen.markdown import Heading, ListBlock, MdTable, Paragraph, Quote, Span, Spans
 from agreementgen.output import restamp_zip
-from agreementgen.templating import TEMPLATE_DIR, environment
 
 SOURCE_PREFIX = "Kilde: "
-# Documents carry no build time: the same agreement gives the same properties.
+# Documents carry no build time: the same agreement gives the same properties. A build passes
+# the document's own date (SOURCE_DATE_EPOCH or the agreement's date); others get this one.
 FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 HEAD_FILL = "E6ECF0"  # header cells, as the table style's first row (templates/agreement.css)
 GROUP_FILL = "F4F6F8"  # the merged goal cells of the goals table
@@ -94,26 +93,91 @@ _ALIGN = {
 
 AGREEMENT_TEMPLATE = "agreement.docx"
 SIMPLE_TEMPLATE = "document.docx"
+# The styles content is written in: a Word template of one's own needs every one of them
+# (`agreementgen check-templates` says which it lacks).
+CONTENT_STYLES: tuple[tuple[str, WD_STYLE_TYPE], ...] = (
+    *(
+        (name, WD_STYLE_TYPE.PARAGRAPH)
+        for name in (
+            "Normal",
+            *(f"Heading {level}" for level in range(1, MAX_HEADING_LEVEL + 1)),
+            *(
+                f"List {kind}{suffix}"
+                for kind in ("Bullet", "Number", "Continue")
+                for suffix in ("", " 2", " 3")
+            ),
+            "Quote",
+            "Caption",
+            "Source",
+            "Figure",
+            "Figure Note",
+            "Table Heading",
+            "Table Text",
+            "Table End",
+        )
+    ),
+    ("Agreement Table", WD_STYLE_TYPE.TABLE),
+    ("Hyperlink", WD_STYLE_TYPE.CHARACTER),
+)
 
 
-def render_docx(document: Document | SimpleDocument, *, template: Path | None = None) -> bytes:
-    """Return a document as a .docx file, from `template` or the one for its kind."""
+class MissingStyle(LookupError):
+    """The Word template lacks a style that content is written in, or it is of another kind."""
+
+    def __init__(self, name: str, problem: str = "") -> None:
+        super().__init__(
+            f"the Word template's style {name!r} {problem}"
+            if problem
+            else f"the Word template has no style {name!r}"
+        )
+        self.name = name
+
+
+def render_docx(
+    document: Document | SimpleDocument,
+    *,
+    template: Path | None = None,
+    when: datetime | None = None,
+) -> bytes:
+    """Return a document as a .docx file, from `template` or the one for its kind.
+
+    The template is the agreement's own (`templates:`) or the built-in one; its tags render
+    in the sandboxed environment of the document's templates. `when` is the document's date
+    in its properties (FIXED_TIME when not given).
+
+    Raises:
+        InputError: the template is not a Word file, lacks a style, or a tag in it fails;
+            the diagnostic names the template and the paragraph.
+    """
     agreement = isinstance(document, Document)
     name = AGREEMENT_TEMPLATE if agreement else SIMPLE_TEMPLATE
-    tpl = DocxTemplate(str(template or TEMPLATE_DIR / name))
-    writer = _Writer(tpl.get_docx())  # reads the template, once
-    if isinstance(document, Document):
-        context = _agreement_context(document, writer)
-    else:
-        context = _simple_context(document, writer)
+    templates = document.templates
+    path = template or templates.path(name)
+    tpl = DocxTemplate(str(path))
     try:
-        tpl.render(context, jinja_env=environment())
-    except jinja2.TemplateError as exc:
-        line = getattr(exc, "lineno", None)
-        raise RenderError(
-            f"{Path(tpl.template_file).name}: {exc}" + (f" (line {line})" if line else "")
-        ) from exc
-    _set_properties(tpl.docx.core_properties, document.title, _subject(document))
+        writer = _Writer(tpl.get_docx())  # reads the template, once
+        if templates.is_own(path):
+            from agreementgen.template_check import unclosed_tags
+
+            if problems := unclosed_tags(tpl.docx, path):
+                raise InputError(problems)
+        if isinstance(document, Document):
+            context = _agreement_context(document, writer)
+        else:
+            context = _simple_context(document, writer)
+        tpl.render(context, jinja_env=templates.environment())
+    except InputError:
+        raise
+    except Exception as exc:
+        from agreementgen.template_check import word_problem
+
+        problem = word_problem(exc, path, templates=templates, document=document)
+        if problem is None:
+            raise  # a bug in agreementgen, not in the template
+        raise InputError([problem]) from exc
+    _set_properties(
+        tpl.docx.core_properties, document.title, _subject(document), when or FIXED_TIME
+    )
     out = io.BytesIO()
     tpl.save(out)
     return restamp_zip(out.getvalue())
@@ -167,7 +231,7 @@ def page_label_parts(label: str) -> dict[str, str]:
     return {"page_before": before, "page_between": between, "page_after": after}
 
 
-def _set_properties(props: Any, title: str, subject: str) -> None:
+def _set_properties(props: Any, title: str, subject: str, when: datetime) -> None:
     # Set after rendering: docxtpl renders core properties as templates, and these are data.
     props.title = title
     props.subject = subject
@@ -175,7 +239,7 @@ def _set_properties(props: Any, title: str, subject: str) -> None:
     props.last_modified_by = ""
     props.comments = ""
     props.revision = 1
-    props.created = props.modified = props.last_printed = FIXED_TIME
+    props.created = props.modified = props.last_printed = when
 
 
 class _Writer:
@@ -234,9 +298,12 @@ class _Writer:
     def style(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> Any:
         """Return the template's style `name`; looked up once, as a name lookup is a search."""
         if name not in self._styles:
-            style = self.docx.styles[name]
+            try:
+                style = self.docx.styles[name]
+            except KeyError:
+                raise MissingStyle(name) from None
             if style.type != kind:
-                raise ValueError(f"template style {name!r} is not a {kind} style")
+                raise MissingStyle(name, f"is not a {kind.name.lower()} style")
             self._styles[name] = style
         return self._styles[name]
 
@@ -349,7 +416,7 @@ class _Writer:
     def _style_num_id(self, name: str) -> int:
         num_id = self.style(name).element.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
         if num_id is None:
-            raise ValueError(f"template style {name!r} has no numbering")
+            raise MissingStyle(name, "has no numbering (bullets or numbers)")
         return int(num_id.get(qn("w:val")))
 
     def _abstract_num_id(self, num_id: int) -> int:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import functools
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from agreementgen.document import Document, FigureView, SimpleDocument
-from agreementgen.templating import TEMPLATE_DIR, environment
+from agreementgen.errors import InputError
+from agreementgen.templating import TEMPLATE_DIR, Templates, environment
 
 HTML_TEMPLATE = "agreement.html.j2"
 SIMPLE_TEMPLATE = "document.html.j2"
@@ -29,14 +32,33 @@ FONT_FACES = (
 _MIME = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
-def render_html(document: Document | SimpleDocument, *, template_dir: Path = TEMPLATE_DIR) -> str:
-    """Return a document as a standalone HTML page (styles and pictures inlined)."""
+def render_html(document: Document | SimpleDocument, *, templates: Templates | None = None) -> str:
+    """Return a document as a standalone HTML page (styles and pictures inlined).
+
+    The templates are `templates`, or else the document's own (`templates:` in the
+    agreement) before the built-in ones; they render in the sandboxed environment.
+
+    Raises:
+        InputError: a template failed; the diagnostic names its file and line.
+    """
+    templates = templates or document.templates
     name = HTML_TEMPLATE if isinstance(document, Document) else SIMPLE_TEMPLATE
-    template = environment(template_dir).get_template(name)
-    css = (template_dir / STYLESHEET).read_text("utf-8") + _page_footer_css(document.page_label)
-    return template.render(
-        document=document, css=Markup(css), picture=picture_uri, kind_of=_kind_of
-    )
+    try:
+        template = templates.environment().get_template(name)
+        css = templates.text(STYLESHEET)
+        return template.render(
+            document=document,
+            css=Markup(css + _page_footer_css(document.page_label)),
+            picture=picture_uri,
+            kind_of=_kind_of,
+        )
+    except Exception as exc:
+        from agreementgen.template_check import render_problem
+
+        problem = render_problem(exc, templates=templates, document=document)
+        if problem is None:
+            raise  # a bug in agreementgen, not in the template
+        raise InputError([problem]) from exc
 
 
 def render_checklist(text: str, *, template_dir: Path = TEMPLATE_DIR) -> str:
@@ -54,8 +76,30 @@ def render_pdf(html: str, *, template_dir: Path = TEMPLATE_DIR) -> bytes:
 
     fonts = FontConfiguration()
     faces = CSS(string=_font_css(), font_config=fonts)
-    page = HTML(string=html, base_url=str(template_dir))
+    page = HTML(string=html, base_url=str(template_dir), url_fetcher=_fetcher())
     return bytes(page.write_pdf(stylesheets=[faces], font_config=fonts))
+
+
+@functools.cache
+def _fetcher() -> Any:
+    """Return a URL fetcher that lets the PDF read data: URIs and the font files, nothing else.
+
+    Pictures and styles are inlined into the page, so a page that asks for any other file or
+    for the network got it from a template: WeasyPrint warns and leaves the resource out.
+    """
+    from weasyprint.urls import URLFetcher
+
+    fonts = _font_folder().resolve()
+
+    class LocalFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parsed = urlparse(url)
+            local = Path(unquote(parsed.path)).resolve() if parsed.scheme == "file" else None
+            if parsed.scheme != "data" and not (local and local.is_relative_to(fonts)):
+                raise ValueError(f"a template may not make the PDF read {url}")
+            return super().fetch(url, headers)
+
+    return LocalFetcher(allowed_protocols=("data", "file"))
 
 
 def _kind_of(block: object) -> str:
@@ -64,7 +108,14 @@ def _kind_of(block: object) -> str:
 
 
 def picture_uri(figure: FigureView) -> str:
-    """Return a figure's picture as a data: URI, so the page stands alone (SVG preferred)."""
+    """Return a figure's picture as a data: URI, so the page stands alone (SVG preferred).
+
+    Raises:
+        TypeError: `figure` is not a figure of the document (a template made it up, to read
+            a file of its choosing).
+    """
+    if not isinstance(figure, FigureView):
+        raise TypeError("picture() shows a figure of the document")
     if figure.svg is not None:
         return _data_uri(figure.svg.encode("utf-8"), "image/svg+xml")
     data = figure.png if figure.png is not None else Path(str(figure.image)).read_bytes()

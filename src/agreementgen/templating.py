@@ -1,29 +1,266 @@
-"""The one Jinja environment, shared by the HTML renderer and docxtpl."""
+"""The one Jinja environment, sandboxed, shared by the HTML renderer and docxtpl.
+
+An agreement may name a folder of its own templates (`templates:` in agreement.yaml); a file
+there replaces the built-in one of the same name. Templates are code that the project's users
+write, so they run in Jinja's sandbox (no attributes starting with '_', no Python internals),
+and the loader serves only files that really lie inside the template folders: no '..', no
+link out of the folder, no absolute paths.
+"""
 
 from __future__ import annotations
 
 import functools
-from pathlib import Path
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 # Templates live in the repository's templates/ folder (src/agreementgen/ -> ../../templates).
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 
+# The built-in templates an agreement's own folder may replace, by file name.
+AGREEMENT_DOCX = "agreement.docx"
+DOCUMENT_DOCX = "document.docx"
+AGREEMENT_HTML = "agreement.html.j2"
+DOCUMENT_HTML = "document.html.j2"
+BLOCKS_HTML = "_blocks.html.j2"
+STYLESHEET = "agreement.css"
+REPLACEABLE = (
+    AGREEMENT_DOCX,
+    DOCUMENT_DOCX,
+    AGREEMENT_HTML,
+    DOCUMENT_HTML,
+    BLOCKS_HTML,
+    STYLESHEET,
+)
+# The upload checklist is not a document of the agreement: it keeps agreementgen's layout.
+CHECKLIST_HTML = "checklist.html.j2"
+
+# Bounds on what one operator in a template may build: enough for any page, too little to
+# take the machine down with `10 ** 10 ** 10` or `'x' * 10 ** 9`.
+MAX_EXPONENT = 1_000
+MAX_REPEAT = 100_000
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox with bounded `**` and `*`.
+
+    The sandbox already refuses attributes starting with '_' and Python internals (function
+    globals, code objects, frames), and methods that change lists and dicts.
+    """
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
+        """Refuse a power or a repetition too large to compute."""
+        if op == "**" and _number(right) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"the exponent {right} is too large for a template")
+        if op == "*":
+            count = right if _number(right) else left
+            other = left if count is right else right
+            if isinstance(other, str | list | tuple) and _number(count) and count > MAX_REPEAT:
+                raise SecurityError(f"repeating a text or list {count} times is too much")
+        return super().call_binop(context, op, left, right)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Refuse what the sandbox allows but a template must not touch: files (a Path's
+        read_text), and the template machinery (an environment, a search path)."""
+        if isinstance(obj, UNTOUCHABLE) or isinstance(value, UNTOUCHABLE):
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class UnreadableTemplate(jinja2.TemplateError):
+    """A template file that cannot be read, or is not UTF-8 text."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+def read_template(path: Path) -> str:
+    """Return the text of a template file.
+
+    Raises:
+        UnreadableTemplate: it cannot be read or is not UTF-8.
+    """
+    try:
+        return path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        message = f"{path.name} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x})"
+        raise UnreadableTemplate(path, message) from exc
+    except OSError as exc:
+        raise UnreadableTemplate(path, f"{path.name} cannot be read: {exc.strerror}") from exc
+
+
+class FolderLoader(jinja2.BaseLoader):
+    """Serve templates from `folders`, first match wins, only from inside them."""
+
+    def __init__(self, folders: tuple[Path, ...]) -> None:
+        self.folders = folders
+
+    def get_source(
+        self, _environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """Return the text, file name and up-to-date check of template `template`.
+
+        Raises:
+            jinja2.TemplateNotFound: no folder has it, or it lies outside its folder.
+        """
+        path = find_template(self.folders, template)
+        text = read_template(path)
+        mtime = path.stat().st_mtime
+
+        def uptodate() -> bool:
+            # Stale too when a folder earlier in the search path has gained the template.
+            try:
+                return find_template(self.folders, template) == path and (
+                    path.stat().st_mtime == mtime
+                )
+            except (OSError, jinja2.TemplateNotFound):
+                return False
+
+        return text, str(path), uptodate
+
+    def list_templates(self) -> list[str]:
+        """Return the names of every template in the folders."""
+        return sorted({name for folder in self.folders for name in template_files(folder)})
+
+
+def template_files(folder: Path) -> list[str]:
+    """Return the files below `folder` as template names; links to folders are not followed,
+    so a link in a loop cannot make the walk endless."""
+    found = []
+    for root, _, files in os.walk(folder):
+        found += [(Path(root) / name).relative_to(folder).as_posix() for name in files]
+    return sorted(found)
+
+
+def find_template(folders: tuple[Path, ...], name: str) -> Path:
+    """Return the file of template `name`: the first of `folders` that has it.
+
+    Raises:
+        jinja2.TemplateNotFound: no folder has it, the name climbs out with '..', or the file
+            is a link to somewhere outside its folder.
+    """
+    pieces = split_template_path(name)  # refuses '..'
+    for folder in folders:
+        candidate = folder.joinpath(*pieces)
+        if not candidate.is_file():
+            continue
+        real = candidate.resolve()
+        if not real.is_relative_to(folder.resolve()):
+            raise jinja2.TemplateNotFound(
+                name, f"template {name!r} is a link to a file outside its templates folder"
+            )
+        return real
+    raise jinja2.TemplateNotFound(name)
+
 
 @functools.cache
-def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
-    """Return the Jinja environment for `template_dir`, built once per process.
+def environment(*folders: Path) -> jinja2.Environment:
+    """Return the sandboxed Jinja environment for a search path, built once per path.
 
-    Autoescape is on for every template: user text is data and is escaped for HTML and for
-    Word's XML alike. StrictUndefined turns a misspelt variable into an error instead of a
-    silent blank in a legal document.
+    With no folders, the built-in templates. Autoescape is on for every template: user text
+    is data and is escaped for HTML and for Word's XML alike. StrictUndefined turns a
+    misspelt variable into an error instead of a silent blank in a legal document.
     """
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_dir),
+    return _Sandbox(
+        loader=FolderLoader(folders or (TEMPLATE_DIR,)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+@dataclass(frozen=True)
+class Templates:
+    """Where a document's templates come from: the agreement's own folder, then the built-in.
+
+    `own` is resolved and known to lie inside the project (validate checks that).
+    """
+
+    own: Path | None = None
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """The search path, the agreement's own folder first."""
+        return (self.own, TEMPLATE_DIR) if self.own is not None else (TEMPLATE_DIR,)
+
+    def environment(self) -> jinja2.Environment:
+        """The Jinja environment of this search path."""
+        return environment(*self.folders)
+
+    def path(self, name: str) -> Path:
+        """Return the file template `name` comes from.
+
+        Raises:
+            jinja2.TemplateNotFound: as find_template.
+        """
+        return find_template(self.folders, name)
+
+    def text(self, name: str) -> str:
+        """Return the text of template `name` (the stylesheet, which is not rendered).
+
+        Raises:
+            jinja2.TemplateNotFound: as find_template.
+            UnreadableTemplate: it cannot be read or is not UTF-8.
+        """
+        return read_template(self.path(name))
+
+    def is_own(self, path: Path) -> bool:
+        """Whether `path` is one of the agreement's own templates (not a built-in one)."""
+        return self.own is not None and path.resolve().is_relative_to(self.own)
+
+
+BUILT_IN = Templates()
+# What a template may not touch, though the sandbox would let it: files and the machinery.
+UNTOUCHABLE = (PurePath, Templates, jinja2.Environment, jinja2.BaseLoader)
+
+
+def project_root(folder: Path) -> Path:
+    """Return the folder an agreement's templates must lie in: the project.
+
+    That is the working directory when the agreement lies inside it, as in a checkout, and
+    otherwise the agreement folder itself (an old revision that `redline` writes to a
+    scratch folder).
+    """
+    here = Path.cwd().resolve()
+    resolved = folder.resolve()
+    return here if resolved.is_relative_to(here) else resolved
+
+
+def own_templates(folder: Path, templates: str | None) -> Templates:
+    """Return the templates of an agreement in `folder` whose `templates:` key is `templates`."""
+    if templates is None:
+        return BUILT_IN
+    return Templates(own=(folder / templates).resolve())
+
+
+__all__ = [
+    "BUILT_IN",
+    "REPLACEABLE",
+    "TEMPLATE_DIR",
+    "UNTOUCHABLE",
+    "FolderLoader",
+    "Templates",
+    "UnreadableTemplate",
+    "environment",
+    "find_template",
+    "own_templates",
+    "project_root",
+    "read_template",
+    "template_files",
+]

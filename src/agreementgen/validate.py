@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from agreementgen.errors import Diagnostic
-from agreementgen.load import Source
+from agreementgen.load import Source, dotted
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -99,14 +100,6 @@ def _child(node: Any, step: str | int) -> Any:
     return _ABSENT
 
 
-def dotted(path: Sequence[str | int]) -> str:
-    """Return a path like `parties[1].signatory.name`."""
-    text = ""
-    for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
-    return text
-
-
 def _diagnostic(model: type[BaseModel], source: Source, error: ErrorDetails) -> Diagnostic:
     kind = error["type"]
     path = data_path(source.data, error["loc"], missing=kind == "missing")
@@ -142,7 +135,9 @@ def _diagnostic(model: type[BaseModel], source: Source, error: ErrorDetails) -> 
     elif kind in _DATE_TYPES:
         code, message = "AG105", f"{value!r} is not a valid date"
         hint = "write dates as YYYY-MM-DD, e.g. 2025-08-01"
-        if ctx.get("error"):
+        # Pydantic's reason helps for a date of the right shape ("day value is outside
+        # expected range"), not for 'next year' ("input is too short").
+        if ctx.get("error") and re.match(r"\d{4}-\d\d-\d\d", str(value)):
             message += f" ({ctx['error']})"
     elif kind in _TYPE_NAMES:
         code = "AG103"

@@ -41,7 +41,12 @@ BY_KEY = {kind.key: kind for kind in KINDS}
 
 def kind_of(path: Path, folder: Path) -> Kind | None:
     """Return the kind of the YAML file at `path` inside agreement folder `folder`."""
-    relative = PurePosixPath(path.resolve().relative_to(folder.resolve()).as_posix())
+    # Resolve the folder the file is in, not the file: it may be a link, even one in a loop,
+    # and loading it says so.
+    try:
+        relative = PurePosixPath((path.parent.resolve() / path.name).relative_to(folder.resolve()))
+    except (OSError, RuntimeError, ValueError):
+        return None
     return next((k for k in KINDS if fnmatch.fnmatchcase(str(relative), k.pattern)), None)
 
 

@@ -19,6 +19,7 @@ from agreementgen.document import (
     notice,
     numbered,
     period_text,
+    templates_of,
     view_blocks,
 )
 from agreementgen.folder import LoadedAgreement, LoadedDocument
@@ -140,6 +141,7 @@ def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
         facts=_facts(b, period.start, period.end),
         sections=sections,
         page_label=pack.labels.page,
+        templates=templates_of(loaded),
         notice=notice(
             illustrative=budget.illustrative, own_layout=True, area_name=agreement.area_name
         ),

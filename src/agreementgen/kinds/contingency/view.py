@@ -14,6 +14,7 @@ from agreementgen.document import (
     notice,
     numbered,
     period_text,
+    templates_of,
     view_blocks,
 )
 from agreementgen.folder import LoadedAgreement, LoadedDocument
@@ -111,6 +112,7 @@ def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
         facts=tuple(facts),
         sections=sections,
         page_label=loaded.pack.labels.page,
+        templates=templates_of(loaded),
         notice=notice(
             illustrative=plan.illustrative, own_layout=True, area_name=agreement.area_name
         ),

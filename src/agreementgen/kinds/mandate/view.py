@@ -14,6 +14,7 @@ from agreementgen.document import (
     numbered,
     period_text,
     task_blocks,
+    templates_of,
     view_blocks,
 )
 from agreementgen.folder import LoadedAgreement, LoadedDocument
@@ -74,6 +75,7 @@ def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
         facts=tuple(facts),
         sections=sections,
         page_label=loaded.pack.labels.page,
+        templates=templates_of(loaded),
         notice=notice(
             illustrative=mandate.illustrative, own_layout=False, area_name=agreement.area_name
         ),

@@ -1,0 +1,220 @@
+"""Atomic builds: all agreements or none are published, and a killed build leaves no trace."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from agreementgen import build as build_module
+from agreementgen.build import Output, build_agreements
+from agreementgen.errors import InputError
+
+from .helpers import DATA, ROOT, copy_agreement
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    """The bytes of every file of the output folders (not of staging folders beside them)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.relative_to(folder).as_posix().startswith(".")
+    }
+
+
+def _strays(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name.startswith("."))
+
+
+@pytest.fixture
+def two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project with two agreements, built once as HTML."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    copy_agreement(DATA / "demo", tmp_path / "agreements", "alpha")
+    copy_agreement(DATA / "demo", tmp_path / "agreements", "beta")
+    build_agreements([], out=Path("output"), formats=("html",), jobs=1)
+    return tmp_path
+
+
+def _touch(project: Path, name: str) -> None:
+    path = project / "agreements" / name / "agreement.yaml"
+    path.write_text(path.read_text("utf-8").replace("Demo & Co", "Demo og Co"), "utf-8")
+
+
+def test_an_invalid_agreement_keeps_the_valid_one_from_being_published(two: Path) -> None:
+    before = _snapshot(Path("output"))
+    _touch(two, "alpha")
+    path = two / "agreements/beta/agreement.yaml"
+    path.write_text(path.read_text("utf-8").replace("area_name:", "area_nam:"), "utf-8")
+    with pytest.raises(InputError):
+        build_agreements([], out=Path("output"), formats=("html",))
+    assert _snapshot(Path("output")) == before
+    assert _strays(Path("output")) == []
+
+
+def test_an_interrupted_build_removes_what_it_staged(
+    two: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _snapshot(Path("output"))
+    _touch(two, "alpha")
+    _touch(two, "beta")
+    real = build_module.render_agreement
+    staged: list[list[str]] = []
+
+    def interrupted(item: object, formats: object, **options: object) -> list[Output]:
+        if item.id == "beta":  # type: ignore[attr-defined]
+            # alpha is in its staging folder by now: Ctrl-C comes in the middle of the build.
+            staged.append(_strays(Path("output")))
+            raise KeyboardInterrupt
+        return real(item, formats, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "render_agreement", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_agreements([], out=Path("output"), formats=("html",), jobs=1)
+    assert [[name.split("-")[0] for name in names] for names in staged] == [[".alpha.staging"]]
+    assert _snapshot(Path("output")) == before
+    assert _strays(Path("output")) == []
+
+
+def test_the_next_build_removes_what_a_dead_build_left(two: Path) -> None:
+    out = Path("output")
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    pid = int(dead.stdout)  # a process that has ended
+    (out / f".alpha.staging-{pid}-abcd1234").mkdir()
+    (out / f".alpha.staging-{pid}-abcd1234" / "half.docx").write_bytes(b"half")
+    (out / ".beta.staging-legacy12").mkdir()  # an older agreementgen's, without a process id
+    # A build killed between its two renames: beta's previous output was moved aside.
+    (out / "beta").rename(out / f".beta.old-{pid}-efgh5678")
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (out / f".alpha.staging-{running.pid}-live0000").mkdir()  # a build still running
+        result = build_agreements([], out=out, formats=("html",))
+        assert _strays(out) == [f".alpha.staging-{running.pid}-live0000"]
+    finally:
+        running.kill()
+        running.wait()
+    # beta's output is back, and as it was: nothing to build.
+    assert result.unchanged == [out / "alpha", out / "beta"]
+
+
+@pytest.mark.slow
+def test_the_agreements_built_in_parallel_are_those_built_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    copy_agreement(ROOT / "agreements" / "example", tmp_path / "agreements")
+    copy_agreement(DATA / "demo", tmp_path / "agreements")
+    serial = build_agreements([], out=Path("serial"), formats=("docx", "html"), jobs=1)
+    parallel = build_agreements([], out=Path("parallel"), formats=("docx", "html"), jobs=2)
+    assert (
+        [p.name for p in serial.folders]
+        == [p.name for p in parallel.folders]
+        == [
+            "demo",
+            "example",
+        ]
+    )
+    assert sorted(d.format() for d in serial.warnings) == sorted(
+        d.format() for d in parallel.warnings
+    )
+    assert _snapshot(Path("serial")) == _snapshot(Path("parallel"))
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and text in (proc / "cmdline").read_bytes().decode():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+def _start(project: Path, out: Path) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "agreementgen", "build", "--out", str(out), "--jobs", "2"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def _wait_for_staging(out: Path, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while not any(".staging-" in name for name in _strays(out)):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "no agreement was staged"
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def four(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Four agreements, built once as HTML: rebuilding them with PDFs takes a few seconds."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    for name in ("a", "b", "c", "d"):
+        copy_agreement(ROOT / "agreements" / "example", tmp_path / "agreements", f"example-{name}")
+    build_agreements([], out=tmp_path / "output", formats=("html",))
+    return tmp_path
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_sigterm_while_rendering_pdfs_leaves_the_previous_output_and_no_process(
+    four: Path,
+) -> None:
+    out = four / "output"
+    before = _snapshot(out)
+    process = _start(four, out)
+    _wait_for_staging(out, process)  # one agreement is staged, the others are laying out PDFs
+    os.kill(process.pid, signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr.decode().endswith("Interrupted.\n")
+    assert _snapshot(out) == before
+    assert _strays(out) == []
+    time.sleep(0.2)
+    assert _processes_mentioning(str(out)) == []  # the workers were stopped too
+
+
+@pytest.mark.slow
+def test_the_build_after_a_sigkill_cleans_up(four: Path) -> None:
+    out = four / "output"
+    before = _snapshot(out)
+    process = _start(four, out)
+    _wait_for_staging(out, process)
+    os.killpg(process.pid, signal.SIGKILL)  # the build and its workers, with no chance to clean
+    process.communicate(timeout=60)
+    assert _snapshot(out) == before  # staging folders are beside the output, not in it
+    assert any(".staging-" in name for name in _strays(out))
+    result = build_agreements([], out=out, formats=("html",))
+    assert _strays(out) == []
+    assert len(result.unchanged) == 4
+
+
+def test_a_missing_path_still_reports_the_other_agreements_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = copy_agreement(DATA / "demo", tmp_path / "agreements")
+    path = folder / "agreement.yaml"
+    path.write_text(path.read_text("utf-8").replace("kind: police", "kind: polise"), "utf-8")
+    with pytest.raises(InputError) as raised:
+        build_agreements([Path("agreements/demo"), Path("nowhere")], out=Path("output"))
+    codes = {d.code for d in raised.value.diagnostics}
+    assert {"AG119", "AG104"} <= codes
+    assert not Path("output").exists()

@@ -1,0 +1,144 @@
+"""Byte-reproducible output: the same sources give the same bytes, anywhere, at any time."""
+
+import datetime
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from agreementgen.build import build_agreements, document_date
+from agreementgen.errors import AgreementError
+from agreementgen.output import ZIP_TIME, source_date_epoch, with_core_dates
+
+from .helpers import ROOT, copy_agreement, load
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _build(cwd: Path, out: str, tz: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env["TZ"] = tz
+    subprocess.run(
+        [sys.executable, "-m", "agreementgen", "build", "--zip", "--out", out],
+        cwd=cwd,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def _core_dates(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    return [part.split("<")[0] for part in core.split('W3CDTF">')[1:]]
+
+
+@pytest.mark.slow
+def test_two_builds_in_different_time_zones_give_the_same_bytes(tmp_path: Path) -> None:
+    copy_agreement(ROOT / "agreements" / "example", tmp_path / "agreements")
+    _build(tmp_path, "one", "UTC")
+    time.sleep(1.1)  # a second later: any time stamp would differ
+    _build(tmp_path, "two", "America/Los_Angeles")
+    one, two = _hashes(tmp_path / "one"), _hashes(tmp_path / "two")
+    assert one == two
+    suffixes = {Path(name).suffix for name in one}
+    assert {".docx", ".xlsx", ".html", ".pdf", ".png", ".zip", ".json", ".md"} <= suffixes
+    # The manifest's hashes are those of the files.
+    manifest = json.loads((tmp_path / "one/example/manifest.json").read_text("utf-8"))
+    for entry in manifest["files"]:
+        assert entry["sha256"] == one[f"example/{entry['name']}"]
+    # Documents carry the agreement's own date (it is unsigned: the start of its period).
+    item = load(tmp_path / "agreements" / "example")
+    day = item.agreement.period.start.isoformat()
+    for name in ("Strategisk samarbejdsaftale.docx", "Budget.docx", "Budget.xlsx"):
+        dates = _core_dates((tmp_path / "one/example" / name).read_bytes())
+        assert dates and all(d == f"{day}T00:00:00Z" for d in dates), (name, dates)
+    assert manifest["document_date"] == f"{day}T00:00:00Z"
+
+
+def test_source_date_epoch_dates_the_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy_agreement(ROOT / "tests" / "data" / "demo", tmp_path / "agreements")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
+    build_agreements([], out=Path("output"), formats=("docx",))
+    data = Path("output/demo/Strategisk samarbejdsaftale.docx").read_bytes()
+    assert set(_core_dates(data)) == {"2023-11-14T22:13:20Z"}
+    # Another epoch is another input: the documents are rendered again with it.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
+    result = build_agreements([], out=Path("output"), formats=("docx",))
+    assert result.unchanged == []
+    data = Path("output/demo/Strategisk samarbejdsaftale.docx").read_bytes()
+    assert set(_core_dates(data)) == {"2020-09-13T12:26:40Z"}
+
+
+def test_a_bad_source_date_epoch_is_refused() -> None:
+    with pytest.raises(AgreementError, match="SOURCE_DATE_EPOCH='yesterday'"):
+        source_date_epoch({"SOURCE_DATE_EPOCH": "yesterday"})
+    assert source_date_epoch({}) is None
+    assert source_date_epoch({"SOURCE_DATE_EPOCH": "0"}) == datetime.datetime(
+        1970, 1, 1, tzinfo=datetime.UTC
+    )
+
+
+def test_the_document_date_is_the_last_signature_else_the_period_start(tmp_path: Path) -> None:
+    item = load(copy_agreement(ROOT / "agreements" / "example", tmp_path))
+    agreement = item.agreement
+    assert document_date(agreement) == datetime.datetime.combine(
+        agreement.period.start, datetime.time(), datetime.UTC
+    )
+    days = (datetime.date(2025, 12, 1), datetime.date(2025, 12, 9))
+    parties = [
+        p.model_copy(update={"signatory": p.signatory.model_copy(update={"date": day})})
+        for p, day in zip(agreement.parties, days, strict=False)
+    ]
+    signed = agreement.model_copy(update={"parties": parties})
+    assert document_date(signed) == datetime.datetime(2025, 12, 9, tzinfo=datetime.UTC)
+
+
+def test_office_files_get_the_date_and_fixed_zip_entries() -> None:
+    source = io.BytesIO()
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr(
+            "docProps/core.xml",
+            '<cp:coreProperties><dcterms:created xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z'
+            '</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z'
+            "</dcterms:modified></cp:coreProperties>",
+        )
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    when = datetime.datetime(2026, 1, 1, 12, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+    dated = with_core_dates(source.getvalue(), when)
+    assert _core_dates(dated) == ["2026-01-01T10:00:00Z", "2026-01-01T10:00:00Z"]
+    with zipfile.ZipFile(io.BytesIO(dated)) as archive:
+        assert [i.filename for i in archive.infolist()] == ["docProps/core.xml", "xl/workbook.xml"]
+        assert {i.date_time for i in archive.infolist()} == {ZIP_TIME}
+
+
+def test_the_output_does_not_depend_on_where_the_build_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The checklist and the manifest name files inside the agreement folder, not as seen from
+    # the working directory.
+    folder = copy_agreement(ROOT / "tests" / "data" / "demo", tmp_path / "agreements")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.chdir(tmp_path)
+    build_agreements([Path("agreements/demo")], out=tmp_path / "one", formats=("html",))
+    monkeypatch.chdir(folder)
+    build_agreements([Path()], out=tmp_path / "two", formats=("html",))
+    assert _hashes(tmp_path / "one") == _hashes(tmp_path / "two")
+    checklist = (tmp_path / "one/demo/Upload-tjekliste.md").read_text("utf-8")
+    assert "`agreement.yaml:" in checklist
