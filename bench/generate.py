@@ -2,7 +2,7 @@
 
 Usage: `.venv/bin/python bench/generate.py N OUT [--seed S]` writes OUT/<town>-<nnn>/ for
 n = 1..N, each a complete document set patterned on agreements/example/: agreement.yaml with
-2-5 parties, 2-20 departments, a board of 3-9 members with its groups, baselines for every
+2-5 parties, 2-20 departments, a board of 2-9 members with its groups, baselines for every
 indicator and 1-4 chosen focus areas; a delaftale per chosen area; a budget whose lines name the
 delaftaler's activities; a milestone plan with milestones in every year of the period; a
 contingency plan; and a board mandate. Some agreements show a picture, some are signed, some use

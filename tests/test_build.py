@@ -118,3 +118,21 @@ def test_final_build_refuses_an_agreement_without_the_fixed_text(
         "    hint: the template must keep the fixed paragraphs of lbf-2019-26@2023-11-24"
     ]
     assert not Path("output").exists()
+
+
+def test_cli_build_passes_jobs_and_reports_unchanged_folders(project: Path) -> None:
+    from unittest import mock
+
+    from agreementgen.build import BuildResult
+
+    with mock.patch("agreementgen.build.build_agreements", autospec=True) as fake:
+        fake.return_value = BuildResult([Path("output/a")], [], [Path("output/b")])
+        result = CliRunner().invoke(cli, ["build", "--jobs", "3", "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert fake.call_args.kwargs["jobs"] == 3
+    assert fake.call_args.kwargs["formats"] == ("html",)
+    assert result.stderr == "Built output/a\nUnchanged output/b\n"
+
+
+def test_jobs_must_be_positive(project: Path) -> None:
+    assert CliRunner().invoke(cli, ["build", "--jobs", "0"]).exit_code == 2

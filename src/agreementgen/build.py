@@ -230,6 +230,8 @@ def _build_all(
                 if _fatal(outcome.problems, job.strict):
                     _abort()
                 elif outcome.files is not None and not _aborted():
+                    if outcome.ident in staged:  # two folders of one name: the last one wins
+                        shutil.rmtree(staged.pop(outcome.ident), ignore_errors=True)
                     staged[outcome.ident] = _new_staging(job.out, outcome.ident)
                     _fill(staged[outcome.ident], job.out / outcome.ident, outcome.files)
         if _fatal(problems, job.strict):
