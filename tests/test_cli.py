@@ -2,6 +2,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .helpers import ROOT
 
 HEAVY = ("weasyprint", "docxtpl", "docx", "markdown_it", "babel")
@@ -53,3 +55,28 @@ def test_an_internal_error_is_one_line_without_debug(tmp_path: Path, monkeypatch
     )
     result = CliRunner().invoke(cli, ["--debug", "validate"])
     assert "Traceback" in result.stderr and "RuntimeError: boom" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_pdf_build_exits_without_noise(tmp_path: Path) -> None:
+    # Objects cached for the process (WeasyPrint's fonts) must not complain at exit.
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "agreementgen",
+            "build",
+            "tests/data/demo",
+            "--format",
+            "pdf",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Exception ignored" not in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.endswith(f"Built {tmp_path / 'demo'}\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import base64
 import functools
 from pathlib import Path
@@ -86,6 +87,8 @@ def _font_setup() -> tuple[Any, Any]:
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
+    # Release it before the interpreter tears WeasyPrint down, or its __del__ complains.
+    atexit.register(_font_setup.cache_clear)
     return fonts, CSS(string=_font_css(), font_config=fonts)
 
 
