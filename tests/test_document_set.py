@@ -28,6 +28,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_final_build_has_every_document_and_nothing_missing(built: Path, name: str) -> None:
     checklist = (built / name / "Upload-tjekliste.md").read_text("utf-8")
     assert "**Intet mangler.**" in checklist
+    # The build's warnings, hint and note lines included, in one block under "Advarsler".
+    warnings = checklist.split("## Advarsler\n\n```text\n", 1)[1].split("\n```\n", 1)[0]
+    assert "warning AG212: not signed yet by" in warnings
     manifest = json.loads((built / name / "manifest.json").read_text("utf-8"))
     listed = {entry["name"] for entry in manifest["files"]}
     assert listed == {p.name for p in (built / name).iterdir()} - {"manifest.json"}

@@ -141,4 +141,4 @@ def test_the_output_does_not_depend_on_where_the_build_runs(
     build_agreements([Path()], out=tmp_path / "two", formats=("html",))
     assert _hashes(tmp_path / "one") == _hashes(tmp_path / "two")
     checklist = (tmp_path / "one/demo/Upload-tjekliste.md").read_text("utf-8")
-    assert "`agreement.yaml:" in checklist
+    assert "```text\nagreement.yaml:" in checklist

@@ -80,5 +80,6 @@ def markdown(loaded: LoadedAgreement, items: Sequence[Entry], warnings: Sequence
     missing = [i.document for i in items if i.status == MISSING]
     lines += ["", f"**Mangler:** {', '.join(missing)}" if missing else "**Intet mangler.**"]
     if warnings:
-        lines += ["", "## Advarsler", "", *(f"- `{w}`" for w in warnings)]
+        # A warning's hint and note lines would break a code span: one fenced block instead.
+        lines += ["", "## Advarsler", "", "```text", *warnings, "```"]
     return "\n".join(lines) + "\n"

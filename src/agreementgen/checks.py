@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from agreementgen.errors import Diagnostic, Note, Severity
+from agreementgen.errors import Diagnostic, Note, Severity, suggestion
 from agreementgen.load import Source
 from agreementgen.model import (
     Agreement,
@@ -90,12 +90,6 @@ def _duplicates(items: Iterable[tuple[Loc, str]], what: str, ctx: Context) -> It
             )
         else:
             seen[ident] = loc
-
-
-def suggestion(word: str, known: Iterable[str], otherwise: str = "") -> str:
-    """Return "did you mean 'x'?" for the closest of `known`, else `otherwise`."""
-    close = difflib.get_close_matches(word, list(known), n=1)
-    return f"did you mean {close[0]!r}?" if close else otherwise
 
 
 def _unknown(

@@ -207,6 +207,29 @@ def notice(*, illustrative: bool, own_layout: bool, area_name: str) -> str:
     return " ".join(parts)
 
 
+def simple_document(
+    loaded: LoadedAgreement,
+    *,
+    title: str,
+    facts: Sequence[Fact],
+    sections: tuple[SectionView, ...],
+    illustrative: bool,
+    own_layout: bool,
+) -> SimpleDocument:
+    """A document beside the agreement, with what every kind shares filled in: the area
+    name, the page label, the agreement's templates and the notice."""
+    area_name = loaded.agreement.area_name
+    return SimpleDocument(
+        title=title,
+        subtitle=area_name,
+        facts=tuple(facts),
+        sections=sections,
+        page_label=loaded.pack.labels.page,
+        templates=templates_of(loaded),
+        notice=notice(illustrative=illustrative, own_layout=own_layout, area_name=area_name),
+    )
+
+
 def numbered(sections: Sequence[tuple[str, str, Sequence[ViewBlock]]]) -> tuple[SectionView, ...]:
     """Number (key, heading, blocks) sections '1. …', leaving out those without content."""
     shown = [(key, heading, tuple(blocks)) for key, heading, blocks in sections if blocks]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
 import re
 from collections.abc import Iterable
@@ -78,6 +79,12 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 def printable(text: str) -> str:
     """Return `text` with control characters written as escapes ('\\x1b')."""
     return _CONTROL.sub(lambda found: repr(found.group())[1:-1], text)
+
+
+def suggestion(word: str, known: Iterable[str], otherwise: str = "") -> str:
+    """Return "did you mean 'x'?" for the closest of `known`, else `otherwise`."""
+    close = difflib.get_close_matches(word, list(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else otherwise
 
 
 def display_path(path: Path) -> str:

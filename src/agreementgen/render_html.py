@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from agreementgen.document import Document, FigureView, SimpleDocument
 from agreementgen.errors import InputError
+from agreementgen.markdown import parser
 from agreementgen.templating import TEMPLATE_DIR, Templates, environment
 
 HTML_TEMPLATE = "agreement.html.j2"
@@ -64,7 +64,7 @@ def render_html(document: Document | SimpleDocument, *, templates: Templates | N
 
 def render_checklist(text: str, *, template_dir: Path = TEMPLATE_DIR) -> str:
     """Return the upload checklist (Markdown, from agreementgen.checklist) as an HTML page."""
-    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    body = parser().render(text)
     css = (template_dir / STYLESHEET).read_text("utf-8")
     template = environment(template_dir).get_template(CHECKLIST_TEMPLATE)
     return template.render(body=Markup(body), css=Markup(css))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Sequence
@@ -13,7 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from agreementgen.errors import Diagnostic
+from agreementgen.errors import Diagnostic, suggestion
 from agreementgen.load import Source, dotted
 
 M = TypeVar("M", bound=BaseModel)
@@ -188,12 +187,7 @@ def _choices(expected: str) -> list[str]:
 
 
 def _did_you_mean(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean {close[0]!r}?"
-    if choices:
-        return f"allowed here: {', '.join(choices)}"
-    return ""
+    return suggestion(word, choices, f"allowed here: {', '.join(choices)}" if choices else "")
 
 
 def _allowed_keys(model: type[BaseModel], path: Sequence[str | int]) -> list[str]:

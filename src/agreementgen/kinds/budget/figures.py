@@ -1,8 +1,5 @@
 """The budget's figures, shared by its rules, its document and its spreadsheet.
 
-The rules run in `validate`, which must not load the renderers' libraries (Babel included),
-so the few Danish number formats needed here are written out.
-
 Sums come from the fact table (Budget.entries); shares are rounded down, so a budget below
 LBF's 25 % never shows as "25,0 %".
 """
@@ -15,6 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import TypeVar
 
+from agreementgen import formatting
 from agreementgen.folder import LoadedAgreement
 from agreementgen.kinds.budget.model import (
     CROSS_CUTTING_LABEL,
@@ -90,18 +88,18 @@ def below_minimum(local: int, total: int) -> bool:
 
 
 def kroner(amount: int) -> str:
-    """Return e.g. '1.250.000' (as formatting.number, without loading Babel for the rules)."""
-    return f"{amount:,}".replace(",", ".")
+    """Return e.g. '1.250.000'."""
+    return formatting.number(amount)
 
 
 def percent(value: Decimal) -> str:
-    """Return e.g. '25,0' for a share rounded to one decimal."""
-    return f"{value:.1f}".replace(".", ",")
+    """Return e.g. '25,0' for a share (share() rounds it to one decimal)."""
+    return formatting.number(value)
 
 
 def share_text(part: int, whole: int) -> str:
-    """Return e.g. '25,0 %', with a no-break space as formatting.percent."""
-    return f"{percent(share(part, whole))}\u00a0%"
+    """Return e.g. '25,0 %', with a no-break space."""
+    return formatting.percent(share(part, whole))
 
 
 def area_label(area: LineArea, pack: Pack) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from agreementgen.checks import Context, suggestion
-from agreementgen.errors import Diagnostic, Note
+from agreementgen.checks import Context
+from agreementgen.errors import Diagnostic, Note, suggestion
 from agreementgen.folder import LoadedAgreement, LoadedDocument
 from agreementgen.kinds.budget import KIND as BUDGET
 from agreementgen.kinds.budget.figures import (

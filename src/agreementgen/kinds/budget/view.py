@@ -13,13 +13,11 @@ from dataclasses import dataclass, replace
 from agreementgen.document import (
     DataTable,
     Fact,
-    SimpleDocument,
     View,
     ViewBlock,
-    notice,
     numbered,
     period_text,
-    templates_of,
+    simple_document,
     view_blocks,
 )
 from agreementgen.folder import LoadedAgreement, LoadedDocument
@@ -135,16 +133,13 @@ def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
             ),
         ]
     )
-    content = SimpleDocument(
+    content = simple_document(
+        loaded,
         title=TITLE,
-        subtitle=agreement.area_name,
         facts=_facts(b, period.start, period.end),
         sections=sections,
-        page_label=pack.labels.page,
-        templates=templates_of(loaded),
-        notice=notice(
-            illustrative=budget.illustrative, own_layout=True, area_name=agreement.area_name
-        ),
+        illustrative=budget.illustrative,
+        own_layout=True,
     )
     sheet = Sheet(
         title=TITLE,

@@ -8,13 +8,11 @@ from agreementgen import formatting
 from agreementgen.document import (
     DataTable,
     Fact,
-    SimpleDocument,
     View,
     ViewBlock,
-    notice,
     numbered,
     period_text,
-    templates_of,
+    simple_document,
     view_blocks,
 )
 from agreementgen.folder import LoadedAgreement, LoadedDocument
@@ -106,15 +104,12 @@ def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
             ("review", "Revision og godkendelse", review_blocks(plan)),
         ]
     )
-    content = SimpleDocument(
+    content = simple_document(
+        loaded,
         title=KIND.title,
-        subtitle=agreement.area_name,
-        facts=tuple(facts),
+        facts=facts,
         sections=sections,
-        page_label=loaded.pack.labels.page,
-        templates=templates_of(loaded),
-        notice=notice(
-            illustrative=plan.illustrative, own_layout=True, area_name=agreement.area_name
-        ),
+        illustrative=plan.illustrative,
+        own_layout=True,
     )
     return View(stem=KIND.title, document=content, sources=(document.name, loaded.source.name))

@@ -6,15 +6,13 @@ from collections.abc import Sequence
 
 from agreementgen.document import (
     Fact,
-    SimpleDocument,
     View,
     ViewBlock,
     board_blocks,
-    notice,
     numbered,
     period_text,
+    simple_document,
     task_blocks,
-    templates_of,
     view_blocks,
 )
 from agreementgen.folder import LoadedAgreement, LoadedDocument
@@ -69,15 +67,12 @@ def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
         ]
     )
     title = "Kommissorium for bestyrelsen"
-    content = SimpleDocument(
+    content = simple_document(
+        loaded,
         title=title,
-        subtitle=agreement.area_name,
-        facts=tuple(facts),
+        facts=facts,
         sections=sections,
-        page_label=loaded.pack.labels.page,
-        templates=templates_of(loaded),
-        notice=notice(
-            illustrative=mandate.illustrative, own_layout=False, area_name=agreement.area_name
-        ),
+        illustrative=mandate.illustrative,
+        own_layout=False,
     )
     return View(stem=title, document=content, sources=(document.name, loaded.source.name))

@@ -6,8 +6,8 @@ import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from agreementgen.checks import Context, Loc, suggestion
-from agreementgen.errors import Diagnostic, Note
+from agreementgen.checks import Context, Loc
+from agreementgen.errors import Diagnostic, Note, suggestion
 from agreementgen.folder import LoadedAgreement, LoadedDocument
 from agreementgen.kinds.milestones import KIND as MILESTONES
 from agreementgen.kinds.milestones.model import Milestone, MilestoneKind, MilestonePlan

@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePosixPath
 
-from agreementgen.checks import Context, Loc, suggestion
-from agreementgen.errors import Diagnostic
+from agreementgen.checks import Context, Loc
+from agreementgen.errors import Diagnostic, suggestion
 from agreementgen.folder import LoadedAgreement, LoadedDocument
 from agreementgen.kinds.sub_agreement import KIND as SUB_AGREEMENT
 from agreementgen.kinds.sub_agreement.model import PartPeriod, SubAgreement

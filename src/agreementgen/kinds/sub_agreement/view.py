@@ -8,13 +8,11 @@ from collections.abc import Sequence
 from agreementgen.document import (
     DataTable,
     Fact,
-    SimpleDocument,
     View,
     ViewBlock,
-    notice,
     numbered,
     period_text,
-    templates_of,
+    simple_document,
     view_blocks,
 )
 from agreementgen.folder import LoadedAgreement, LoadedDocument
@@ -86,16 +84,13 @@ def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
             ("keeping_current", "Ajourføring", keeping),
         ]
     )
-    content = SimpleDocument(
+    content = simple_document(
+        loaded,
         title=f"Delaftale for indsatsområdet {area.name}",
-        subtitle=agreement.area_name,
-        facts=tuple(facts),
+        facts=facts,
         sections=sections,
-        page_label=pack.labels.page,
-        templates=templates_of(loaded),
-        notice=notice(
-            illustrative=sub.illustrative, own_layout=True, area_name=agreement.area_name
-        ),
+        illustrative=sub.illustrative,
+        own_layout=True,
     )
     return View(
         stem=f"Delaftale - {area.name}",
