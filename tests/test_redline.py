@@ -367,3 +367,30 @@ def test_a_new_document_is_all_inserted(demo: tuple[bytes, bytes]) -> None:
     assert redline is not None
     assert docx_text(resolve(redline, accept=True)) == docx_text(demo[1])
     assert docx_text(resolve(redline, accept=False)) == ""
+
+
+def test_a_path_outside_the_repository(
+    revisions: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(revisions.repo)
+    outside = tmp_path / "elsewhere"
+    result = CliRunner().invoke(cli, ["redline", "v1", "v2", str(outside)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{outside}: error AG152: the path is outside the git repository\nAborted with 1 error.\n"
+    )
+
+
+def test_a_broken_repository_is_a_diagnostic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = scenario.make(tmp_path)
+    # Delete v1's root tree object: git finds the commit but cannot list its files.
+    tree = scenario.git(broken.repo, "rev-parse", "v1^{tree}").strip()
+    (broken.repo / ".git" / "objects" / tree[:2] / tree[2:]).unlink()
+    monkeypatch.chdir(broken.repo)
+    result = CliRunner().invoke(cli, ["diff", "v1", "v2"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "v1: error AG153: git ls-tree failed: fatal: not a tree object\nAborted with 1 error.\n"
+    )
