@@ -570,3 +570,23 @@ def test_the_declared_contexts_are_what_the_renderers_pass(monkeypatch: pytest.M
     assert set(words["sections"][0]) == set(template_check.WordSection.__annotations__)
     words = render_docx._simple_context(simple, writer)
     assert set(words) == set(template_check.SimpleWord.__annotations__)
+
+
+def test_a_word_template_is_compiled_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agreementgen.document import build_document
+    from agreementgen.render_docx import render_docx
+
+    from .helpers import load
+
+    document = build_document(load(DATA / "demo"))
+    first = render_docx(document)  # compiles whatever an earlier test did not
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: Any, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(str(source)[:60])
+        return original(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    assert render_docx(document) == first
+    assert compiled == []
