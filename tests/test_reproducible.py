@@ -15,7 +15,7 @@ import pytest
 
 from agreementgen.build import build_agreements, document_date
 from agreementgen.errors import AgreementError
-from agreementgen.output import ZIP_TIME, source_date_epoch, with_core_dates
+from agreementgen.output import ZIP_TIME, restamp_zip, source_date_epoch, with_core_dates
 
 from .helpers import ROOT, copy_agreement, load
 
@@ -126,6 +126,34 @@ def test_office_files_get_the_date_and_fixed_zip_entries() -> None:
     with zipfile.ZipFile(io.BytesIO(dated)) as archive:
         assert [i.filename for i in archive.infolist()] == ["docProps/core.xml", "xl/workbook.xml"]
         assert {i.date_time for i in archive.infolist()} == {ZIP_TIME}
+
+
+def _zip_written_at(when: tuple[int, int, int, int, int, int], mode: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in (("[Content_Types].xml", "<Types/>"), ("word/document.xml", "æøå")):
+            info = zipfile.ZipInfo(name, when)
+            info.external_attr = mode << 16
+            info.create_system = 0  # as written on Windows
+            archive.writestr(info, text)
+    return buffer.getvalue()
+
+
+def test_a_restamped_office_file_is_the_same_bytes_whenever_and_wherever_it_was_saved() -> None:
+    early = restamp_zip(_zip_written_at((2026, 11, 22, 13, 0, 0), 0o600))
+    late = restamp_zip(_zip_written_at((2031, 5, 3, 23, 59, 58), 0o666))
+    assert early == late
+    with zipfile.ZipFile(io.BytesIO(early)) as archive:
+        assert archive.testzip() is None  # the compressed entries are untouched
+        assert archive.read("word/document.xml").decode("utf-8") == "æøå"
+        infos = archive.infolist()
+        assert [i.filename for i in infos] == ["[Content_Types].xml", "word/document.xml"]
+        assert {(i.date_time, i.external_attr >> 16, i.create_system) for i in infos} == {
+            (ZIP_TIME, 0o644, 3)
+        }
+        # Each entry's local header carries the time too (DOS time 0, date 1980-01-01).
+        locals_ = [early[i.header_offset + 10 : i.header_offset + 14] for i in infos]
+        assert locals_ == [b"\x00\x00\x21\x00"] * 2
 
 
 def test_the_output_does_not_depend_on_where_the_build_runs(

@@ -6,6 +6,7 @@ import datetime
 import io
 import os
 import re
+import struct
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -40,6 +41,15 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 # The earliest time a zip entry can carry: archives built from the same files are the same bytes.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_DOS_TIME = (
+    (ZIP_TIME[3] << 11) | (ZIP_TIME[4] << 5) | (ZIP_TIME[5] // 2),
+    ((ZIP_TIME[0] - 1980) << 9) | (ZIP_TIME[1] << 5) | ZIP_TIME[2],
+)
+# Entries are files of a Unix system with mode rw-r--r--, whatever system wrote them:
+# Python's zipfile would otherwise record Windows on Windows.
+_UNIX = 3
+_ENTRY_MODE = 0o644 << 16
+_CENTRAL = b"PK\x01\x02"
 
 
 def stable_zip(files: Iterable[tuple[str, bytes]]) -> bytes:
@@ -49,18 +59,36 @@ def stable_zip(files: Iterable[tuple[str, bytes]]) -> bytes:
         for name, data in files:
             info = zipfile.ZipInfo(name, ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
+            info.external_attr = _ENTRY_MODE
+            info.create_system = _UNIX
             archive.writestr(info, data)
     return buffer.getvalue()
 
 
 def restamp_zip(data: bytes) -> bytes:
-    """Rewrite a zip-based file (DOCX, XLSX) with fixed entry times, keeping its entry order.
+    """Return a zip-based file (DOCX, XLSX) with fixed entry times and permissions.
 
     Office libraries stamp every entry with the time of saving; nothing else in them varies.
+    Only the headers are patched: the entries keep their order and their compressed bytes,
+    which spares decompressing and compressing the whole file again.
     """
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        return stable_zip((info.filename, source.read(info)) for info in source.infolist())
+    patched = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = len(archive.infolist())
+        at = archive.start_dir  # where the central directory starts
+    for _ in range(entries):
+        if patched[at : at + 4] != _CENTRAL:
+            raise zipfile.BadZipFile("central directory entry expected")
+        # A central directory entry: "made by" at 4, time and date at 12, the lengths of
+        # name, extra and comment at 28, 30 and 32, mode at 38, its local header's offset at 42.
+        names, extra, comment = struct.unpack_from("<3H", patched, at + 28)
+        (local,) = struct.unpack_from("<I", patched, at + 42)
+        patched[at + 5] = _UNIX  # "version made by": the system is its high byte
+        struct.pack_into("<2H", patched, at + 12, *_DOS_TIME)
+        struct.pack_into("<I", patched, at + 38, _ENTRY_MODE)
+        struct.pack_into("<2H", patched, local + 10, *_DOS_TIME)  # the local header's copy
+        at += 46 + names + extra + comment
+    return bytes(patched)
 
 
 _CORE = "docProps/core.xml"
