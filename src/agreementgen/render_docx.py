@@ -2,18 +2,20 @@
 
 templates/agreement.docx (made by templates/make_docx_template.py) holds the page setup, the
 styles, the header and footer and the front page with docxtpl tags. The content of the
-"Aftaledokumenter" passage and of each section is built here with python-docx, as real Word
-paragraphs, lists and tables, and dropped into the template at `{{p documents }}` and
-`{{p section.body }}`.
+"Aftaledokumenter" passage and of each section is built here as real Word paragraphs, lists
+and tables, and dropped into the template at `{{p documents }}` and `{{p section.body }}`.
 
-That content is what docxtpl calls a subdocument, built the way `tpl.new_subdoc()` builds an
-empty one: python-docx objects on the template's own part, so styles, numbering, hyperlinks
-and pictures resolve against the template. We do it directly because new_subdoc needs
-docxcompose (docxtpl's optional "subdoc" extra) and loads python-docx's default template on
-every call.
+That content is what docxtpl calls a subdocument, made for the template's own part, so styles,
+numbering, hyperlinks and pictures resolve against the template. We do not use
+`tpl.new_subdoc()`: it needs docxcompose (docxtpl's optional "subdoc" extra) and loads
+python-docx's default template on every call. Nor do we build it with python-docx objects:
+their every property set searches for its place among the element's children, which made up
+most of the time to render a document. The content is written as WordprocessingML text
+instead, in schema order, with python-docx only for the style, numbering, relationship and
+picture parts.
 
-User text reaches the file only as data: through python-docx (which escapes it as XML) or
-through autoescaped docxtpl variables, and never as template source.
+User text reaches the file only as data: escaped here as XML text, or through autoescaped
+docxtpl variables, and never as template source.
 """
 
 from __future__ import annotations
@@ -27,16 +29,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
-from docx.blkcntnr import BlockItemContainer
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Emu, Twips
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.shared import Cm, Emu
 from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup
@@ -61,34 +60,23 @@ CELL_PADDING_TWIPS = 2 * 85 + 30
 KEEP_TOGETHER_ROWS = 8
 MAX_LIST_LEVEL = 2  # "List Bullet 3" is the deepest list style
 MAX_HEADING_LEVEL = 6
-# Word rejects properties out of schema order: what may follow w:tblBorders and w:shd.
-_AFTER_TBL_BORDERS = (
-    "w:shd",
-    "w:tblLayout",
-    "w:tblCellMar",
-    "w:tblLook",
-    "w:tblCaption",
-    "w:tblDescription",
-)
-_AFTER_SHD = (
-    "w:noWrap",
-    "w:tcMar",
-    "w:textDirection",
-    "w:tcFitText",
-    "w:vAlign",
-    "w:hideMark",
-    "w:headers",
-    "w:cellIns",
-    "w:cellDel",
-    "w:cellMerge",
-    "w:tcPrChange",
-)
 _WORD = re.compile(r"\S+")
-_ALIGN = {
-    "left": WD_ALIGN_PARAGRAPH.LEFT,
-    "right": WD_ALIGN_PARAGRAPH.RIGHT,
-    "center": WD_ALIGN_PARAGRAPH.CENTER,
+# Paragraph properties (w:pPr children) and the start of a table row.
+_KEEP_NEXT = "<w:keepNext/>"
+_NO_KEEP_NEXT = '<w:keepNext w:val="0"/>'
+_ALIGN = {side: f'<w:jc w:val="{side}"/>' for side in ("left", "right", "center")}
+_ROW = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+_HEADER_ROW = "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+_STYLE_TAGS = {
+    WD_STYLE_TYPE.PARAGRAPH: "w:pStyle",
+    WD_STYLE_TYPE.CHARACTER: "w:rStyle",
+    WD_STYLE_TYPE.TABLE: "w:tblStyle",
 }
+# How a run's text maps to its content (see _run_text), and the characters XML 1.0 does not
+# allow (lxml refuses the same).
+_BREAK = re.compile(r"([\t\n\r])")
+_BREAKS = {"\t": "<w:tab/>", "\n": "<w:br/>", "\r": "<w:br/>"}
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 AGREEMENT_TEMPLATE = "agreement.docx"
@@ -243,7 +231,7 @@ def _set_properties(props: Any, title: str, subject: str, when: datetime) -> Non
 
 
 class _Writer:
-    """Builds Word content on the template's main part (styles, numbering, relationships)."""
+    """Builds Word content for the template's main part (styles, numbering, relationships)."""
 
     def __init__(self, docx: Any) -> None:
         self.docx = docx
@@ -252,6 +240,8 @@ class _Writer:
         self.text_width = Emu(section.page_width - section.left_margin - section.right_margin)
         self._styles: dict[str, Any] = {}
         self._style_ids: dict[str, str | None] = {}
+        self._default_ids: dict[WD_STYLE_TYPE, str | None] = {}
+        self._style_tags: dict[str, str] = {}
         self._links: dict[str, str] = {}
         self.numbering = self.part.numbering_part.element
         self.bullet_num = self._style_num_id("List Bullet")
@@ -261,39 +251,40 @@ class _Writer:
     # --- entry point ---------------------------------------------------------------------------
 
     def body(self, blocks: Sequence[ViewBlock]) -> Markup:
-        """Build `blocks` into a detached w:body and return its children as Word XML."""
-        body = OxmlElement("w:body")
-        self.blocks(BlockItemContainer(body, self.docx), blocks)
-        return Markup("".join(etree.tostring(child, encoding="unicode") for child in body))
+        """Return `blocks` as Word XML: the w:p and w:tbl elements of a w:body."""
+        return Markup(self.blocks(blocks))
 
-    def blocks(self, container: BlockItemContainer, blocks: Sequence[ViewBlock]) -> None:
+    def blocks(self, blocks: Sequence[ViewBlock]) -> str:
+        """The blocks of a section; a paragraph that leads into what follows keeps with it."""
+        parts = []
         for index, block in enumerate(blocks):
             if isinstance(block, Paragraph):
-                paragraph = self.paragraph(container, block.spans, "Normal")
                 following = blocks[index + 1] if index + 1 < len(blocks) else None
-                if _introduces(block, following):
-                    paragraph.paragraph_format.keep_with_next = True
+                keep = _KEEP_NEXT if _introduces(block, following) else ""
+                parts.append(self.paragraph(block.spans, "Normal", keep))
             else:
-                self.block(container, block)
+                parts.append(self.block(block))
+        return "".join(parts)
 
-    def block(self, container: BlockItemContainer, block: ViewBlock, *, depth: int = 0) -> None:
+    def block(self, block: ViewBlock, *, depth: int = 0) -> str:
         if isinstance(block, Paragraph):
-            self.paragraph(container, block.spans, "Normal")
-        elif isinstance(block, Heading):
+            return self.paragraph(block.spans, "Normal")
+        if isinstance(block, Heading):
             level = max(1, min(MAX_HEADING_LEVEL, block.level))
-            self.paragraph(container, block.spans, f"Heading {level}")
-        elif isinstance(block, ListBlock):
-            self.list_block(container, block, depth)
-        elif isinstance(block, MdTable):
-            self.md_table(container, block)
-        elif isinstance(block, DataTable):
-            self.data_table(container, block)
-        elif isinstance(block, Quote):
-            self.quote(container, block)
-        elif isinstance(block, FigureView):
-            self.figure(container, block)
+            return self.paragraph(block.spans, f"Heading {level}")
+        if isinstance(block, ListBlock):
+            return self.list_block(block, depth)
+        if isinstance(block, MdTable):
+            return self.md_table(block)
+        if isinstance(block, DataTable):
+            return self.data_table(block)
+        if isinstance(block, Quote):
+            return self.quote(block)
+        if isinstance(block, FigureView):
+            return self.figure(block)
+        return ""
 
-    # --- prose ---------------------------------------------------------------------------------
+    # --- styles --------------------------------------------------------------------------------
 
     def style(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> Any:
         """Return the template's style `name`; looked up once, as a name lookup is a search."""
@@ -308,92 +299,91 @@ class _Writer:
         return self._styles[name]
 
     def style_id(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
-        """Return the id to write for style `name` (None for the default style).
-
-        Setting `.style` through python-docx searches all styles for the default one on every
-        call, which dominated the time for a large agreement.
-        """
+        """Return the id to write for style `name` (None for the default style)."""
         if name not in self._style_ids:
-            style = self.style(name, kind)
-            default = self.docx.styles.default(kind)
-            is_default = default is not None and default.style_id == style.style_id
-            self._style_ids[name] = None if is_default else style.style_id
+            style_id = self.style(name, kind).style_id
+            self._style_ids[name] = None if style_id == self.default_style_id(kind) else style_id
         return self._style_ids[name]
 
-    def add_paragraph(self, container: BlockItemContainer, style: str) -> DocxParagraph:
-        paragraph = container.add_paragraph()
-        self.set_style(paragraph, style)
-        return paragraph
+    def default_style_id(self, kind: WD_STYLE_TYPE) -> str | None:
+        """Return the id of the default style of `kind`; looked up once, as it is a search
+        through all styles (which, done for every paragraph, once dominated the time)."""
+        if kind not in self._default_ids:
+            default = self.docx.styles.default(kind)
+            self._default_ids[kind] = None if default is None else default.style_id
+        return self._default_ids[kind]
 
-    def set_style(self, paragraph: DocxParagraph, style: str) -> None:
-        paragraph._p.style = self.style_id(style)
+    def style_tag(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str:
+        """Return the element that applies style `name`: w:pStyle, w:rStyle or w:tblStyle;
+        none for the default style, which applies without one."""
+        if name not in self._style_tags:
+            style_id = self.style_id(name, kind)
+            tag = _STYLE_TAGS[kind]
+            self._style_tags[name] = (
+                "" if style_id is None else f"<{tag} w:val={quoteattr(style_id)}/>"
+            )
+        return self._style_tags[name]
 
-    def set_table_style(self, table: Table) -> None:
-        table._tbl.tblPr.style = self.style_id("Agreement Table", WD_STYLE_TYPE.TABLE)
+    # --- prose ---------------------------------------------------------------------------------
 
-    def paragraph(self, container: BlockItemContainer, spans: Spans, style: str) -> DocxParagraph:
-        paragraph = self.add_paragraph(container, style)
-        self.runs(paragraph, spans)
-        return paragraph
+    def paragraph(self, spans: Spans, style: str, props: str = "") -> str:
+        """A paragraph in `style`; `props` are its other properties, the w:pPr children that
+        follow w:pStyle, in schema order."""
+        return f"<w:p><w:pPr>{self.style_tag(style)}{props}</w:pPr>{self.runs(spans)}</w:p>"
 
-    def runs(self, paragraph: DocxParagraph, spans: Spans) -> None:
-        """Add spans as runs; a link's spans go inside one w:hyperlink."""
+    def runs(self, spans: Spans) -> str:
+        """Spans as runs; a link's spans go inside one w:hyperlink."""
+        parts = []
         for href, group in itertools.groupby(spans, key=lambda span: span.href):
             if href:
-                self.hyperlink(paragraph, href, tuple(group))
+                parts.append(self.hyperlink(href, tuple(group)))
             else:
-                for span in group:
-                    self.run(paragraph, span)
+                parts.extend(_run(span) for span in group)
+        return "".join(parts)
 
-    def run(self, paragraph: DocxParagraph, span: Span, style: str | None = None) -> Any:
-        run = paragraph.add_run(span.text)  # python-docx turns '\n' into w:br
-        if style:
-            run._r.style = self.style_id(style, WD_STYLE_TYPE.CHARACTER)
-        if span.bold:
-            run.bold = True
-        if span.italic:
-            run.italic = True
-        return run
-
-    def hyperlink(self, paragraph: DocxParagraph, href: str, spans: Spans) -> None:
+    def hyperlink(self, href: str, spans: Spans) -> str:
         if href not in self._links:
             self._links[href] = self.part.relate_to(
                 href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True
             )
-        link = OxmlElement("w:hyperlink")
-        link.set(qn("r:id"), self._links[href])
-        link.set(qn("w:history"), "1")
-        paragraph._p.append(link)
-        for span in spans:
-            link.append(self.run(paragraph, span, "Hyperlink")._r)  # moves the run into the link
+        style = self.style_tag("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+        runs = "".join(_run(span, style) for span in spans)
+        # Declared here, as python-docx did: a template's own root need not declare r.
+        return (
+            f"<w:hyperlink {nsdecls('r')} r:id={quoteattr(self._links[href])} "
+            f'w:history="1">{runs}</w:hyperlink>'
+        )
 
-    def quote(self, container: BlockItemContainer, quote: Quote) -> None:
-        for block in quote.blocks:
-            if isinstance(block, Paragraph):
-                self.paragraph(container, block.spans, "Quote")
-            else:
-                self.block(container, block)
+    def quote(self, quote: Quote) -> str:
+        return "".join(
+            self.paragraph(block.spans, "Quote")
+            if isinstance(block, Paragraph)
+            else self.block(block)
+            for block in quote.blocks
+        )
 
     # --- lists ---------------------------------------------------------------------------------
 
-    def list_block(self, container: BlockItemContainer, block: ListBlock, depth: int) -> None:
+    def list_block(self, block: ListBlock, depth: int) -> str:
         """Each item's first paragraph carries the bullet or number; more paragraphs of the
         item are indented to its text; a nested list goes one level deeper."""
         level = min(depth, MAX_LIST_LEVEL)
         suffix = f" {level + 1}" if level else ""
         kind = "Number" if block.ordered else "Bullet"
         num_id = self.new_number_list(level, block.start) if block.ordered else self.bullet_num
+        parts = []
         for item in block.items:
             marked = False
             for child in item or (Paragraph(()),):
-                if isinstance(child, Paragraph):
-                    style = f"List Continue{suffix}" if marked else f"List {kind}{suffix}"
-                    paragraph = self.paragraph(container, child.spans, style)
-                    if not marked:
-                        _set_numbering(paragraph, num_id, level)
-                        marked = True
+                if not isinstance(child, Paragraph):
+                    parts.append(self.block(child, depth=depth + 1))
+                elif marked:
+                    parts.append(self.paragraph(child.spans, f"List Continue{suffix}"))
                 else:
-                    self.block(container, child, depth=depth + 1)
+                    numbering = _numbering(num_id, level)
+                    parts.append(self.paragraph(child.spans, f"List {kind}{suffix}", numbering))
+                    marked = True
+        return "".join(parts)
 
     def new_number_list(self, level: int, start: int) -> int:
         """Add a w:num that starts `level` at `start`: Word would otherwise continue the
@@ -427,46 +417,48 @@ class _Writer:
 
     # --- tables --------------------------------------------------------------------------------
 
-    def md_table(self, container: BlockItemContainer, table: MdTable) -> None:
-        align = [_ALIGN.get(a, WD_ALIGN_PARAGRAPH.LEFT) for a in table.align]
-        self.table(container, (table.header,), table.rows, align)
-        self.add_paragraph(container, "Table End")
+    def md_table(self, table: MdTable) -> str:
+        align = [_ALIGN.get(a, _ALIGN["left"]) for a in table.align]
+        return self.table((table.header,), table.rows, align) + self.paragraph((), "Table End")
 
-    def data_table(self, container: BlockItemContainer, table: DataTable) -> None:
+    def data_table(self, table: DataTable) -> str:
         header = tuple(tuple((Span(text),) for text in row) for row in table.header)
         rows = tuple(tuple((Span(text),) for text in row) for row in table.rows)
-        align = [WD_ALIGN_PARAGRAPH.RIGHT if n else WD_ALIGN_PARAGRAPH.LEFT for n in table.numeric]
+        align = [_ALIGN["right"] if n else _ALIGN["left"] for n in table.numeric]
+        parts = []
         if table.caption:
-            self.paragraph(container, (Span(table.caption),), "Caption")
-        self.table(
-            container,
-            header,
-            rows,
-            align,
-            groups=table.groups,
-            shares=table.widths,
-            emphasis=table.emphasis,
+            parts.append(self.paragraph((Span(table.caption),), "Caption"))
+        parts.append(
+            self.table(
+                header,
+                rows,
+                align,
+                groups=table.groups,
+                shares=table.widths,
+                emphasis=table.emphasis,
+            )
         )
         if table.source:
-            self.paragraph(container, (Span(SOURCE_PREFIX + table.source),), "Source")
+            parts.append(self.paragraph((Span(SOURCE_PREFIX + table.source),), "Source"))
         else:
-            self.add_paragraph(container, "Table End")
+            parts.append(self.paragraph((), "Table End"))
+        return "".join(parts)
 
     def table(
         self,
-        container: BlockItemContainer,
         header: Sequence[Sequence[Spans]],
         rows: Sequence[Sequence[Spans]],
-        align: Sequence[WD_ALIGN_PARAGRAPH],
+        align: Sequence[str],
         *,
         groups: Sequence[int] = (),
         shares: Sequence[int] = (),
         emphasis: Sequence[int] = (),
-    ) -> Table:
+    ) -> str:
         """A table in 'Agreement Table' style: header rows repeat on each page and are
         shaded directly too (the style's first-row look covers one header row only); rows
         never split across pages; the first column is merged down each group of `groups` rows.
         Columns get `shares` of the width where given, else widths estimated from the text.
+        `align` holds each column's w:jc.
 
         The caller adds a paragraph after the table: Word joins two tables that touch.
         """
@@ -476,17 +468,15 @@ class _Writer:
             widths = _exact([total * share / sum(shares) for share in shares], total)
         else:
             widths = column_widths([*header, *rows], columns, total)
-        table = container.add_table(0, columns, self.text_width)
-        self.set_table_style(table)
-        _fix_layout(table, widths)
+        parts = [_table_start(self.table_style(), widths)]
         # A row kept with the next one stays on its page; keep small tables and each merged
         # group of rows whole.
         ends = list(itertools.accumulate(groups)) if groups else [len(rows)]
         keep_whole = bool(groups) or len(rows) <= KEEP_TOGETHER_ROWS
-        for row in header:
-            cells = self._row(table, row, widths, align, "Table Heading", header=True)
-            for cell in cells:
-                _shade(cell, HEAD_FILL)
+        head = [_shading(HEAD_FILL)] * len(widths)
+        parts.extend(
+            self._row(row, widths, align, "Table Heading", head, header=True) for row in header
+        )
         for index, row in enumerate(rows):
             keep = keep_whole and index + 1 not in ends
             starts_group = index == 0 or index in ends
@@ -494,77 +484,77 @@ class _Writer:
             shown = ((), *row[1:]) if groups and not starts_group else row
             if index in emphasis:
                 shown = tuple(tuple(replace(s, bold=True) for s in cell) for cell in shown)
-            cells = self._row(table, shown, widths, align, "Table Text", keep=keep)
-            if groups:
-                _merge_down(cells[0], restart=starts_group)
-        return table
+            cells = [_merge_down(restart=starts_group)] if groups else []
+            parts.append(self._row(shown, widths, align, "Table Text", cells, keep=keep))
+        parts.append("</w:tbl>")
+        return "".join(parts)
+
+    def table_style(self) -> str:
+        return self.style_tag("Agreement Table", WD_STYLE_TYPE.TABLE)
 
     def _row(
         self,
-        table: Table,
         row: Sequence[Spans],
         widths: Sequence[int],
-        align: Sequence[WD_ALIGN_PARAGRAPH],
+        align: Sequence[str],
         style: str,
+        cell_props: Sequence[str],
         *,
         header: bool = False,
         keep: bool = False,
-    ) -> list[_Cell]:
-        tr = table._tbl.add_tr()
-        tr_pr = tr.get_or_add_trPr()
-        tr_pr.append(OxmlElement("w:cantSplit"))
-        if header:
-            tr_pr.append(OxmlElement("w:tblHeader"))
-        cells = []
+    ) -> str:
+        """A row that never splits; `cell_props` are the w:tcPr children after w:tcW of its
+        first cells (shading, merging)."""
+        style_tag = self.style_tag(style)
+        keep_tag = _KEEP_NEXT if keep else ""
+        parts = [_HEADER_ROW if header else _ROW]
         for column, width in enumerate(widths):
-            tc = tr.add_tc()
-            tc.width = Twips(width)
-            cell = _Cell(tc, table)  # not row.cells, which walks the whole table each time
-            paragraph = cell.paragraphs[0]
-            self.set_style(paragraph, style)
-            if column < len(align):
-                paragraph.alignment = align[column]
-            if keep:
-                paragraph.paragraph_format.keep_with_next = True
-            if column < len(row):
-                self.runs(paragraph, row[column])
-            cells.append(cell)
-        return cells
+            jc = align[column] if column < len(align) else ""
+            runs = self.runs(row[column]) if column < len(row) else ""
+            props = cell_props[column] if column < len(cell_props) else ""
+            paragraph = f"<w:p><w:pPr>{style_tag}{keep_tag}{jc}</w:pPr>{runs}</w:p>"
+            parts.append(_cell(width, props, paragraph))
+        parts.append("</w:tr>")
+        return "".join(parts)
 
     # --- figures -------------------------------------------------------------------------------
 
-    def figure(self, container: BlockItemContainer, figure: FigureView) -> None:
+    def figure(self, figure: FigureView) -> str:
         """The picture, or a shaded box with the note where there is none; caption below."""
         if figure.has_picture:
-            paragraph = self.add_paragraph(container, "Figure")
-            width = min(Cm(figure.width_cm), self.text_width)
-            picture = io.BytesIO(figure.png) if figure.png is not None else str(figure.image)
-            paragraph.add_run().add_picture(picture, width=width)
+            parts = [self.picture(figure)]
         else:
-            self.missing_figure(container, figure.missing_note)
-        caption = self.paragraph(container, (Span(figure.caption),), "Caption")
-        caption.paragraph_format.keep_with_next = figure.source is not None
+            parts = [self.missing_figure(figure.missing_note)]
+        keep = _KEEP_NEXT if figure.source is not None else _NO_KEEP_NEXT
+        parts.append(self.paragraph((Span(figure.caption),), "Caption", keep))
         if figure.source:
-            self.paragraph(container, (Span(SOURCE_PREFIX + figure.source),), "Source")
+            parts.append(self.paragraph((Span(SOURCE_PREFIX + figure.source),), "Source"))
+        return "".join(parts)
 
-    def missing_figure(self, container: BlockItemContainer, note: str) -> None:
-        table = container.add_table(1, 1, self.text_width)
-        self.set_table_style(table)
-        _fix_layout(table, [self.text_width.twips])
-        tbl_pr = table._tbl.tblPr
+    def picture(self, figure: FigureView) -> str:
+        """The picture in a paragraph of its own; python-docx adds the image to the part and
+        writes the w:inline that shows it."""
+        style = self.style_tag("Figure")
+        width = min(Cm(figure.width_cm), self.text_width)
+        picture = io.BytesIO(figure.png) if figure.png is not None else str(figure.image)
+        inline = etree.tostring(self.part.new_pic_inline(picture, width), encoding="unicode")
+        return f"<w:p><w:pPr>{style}</w:pPr><w:r><w:drawing>{inline}</w:drawing></w:r></w:p>"
+
+    def missing_figure(self, note: str) -> str:
+        width = self.text_width.twips
         dashed = "".join(
             f'<w:{side} w:val="dashed" w:sz="6" w:space="0" w:color="{MISSING_BORDER}"/>'
             for side in ("top", "left", "bottom", "right")
         )
-        borders = parse_xml(f"<w:tblBorders {nsdecls('w')}>{dashed}</w:tblBorders>")
-        tbl_pr.insert_element_before(borders, *_AFTER_TBL_BORDERS)
         # Not a data table: no header look from the table style.
-        tbl_pr.find(qn("w:tblLook")).set(qn("w:firstRow"), "0")
-        cell = table.rows[0].cells[0]
-        _shade(cell, GROUP_FILL)
-        paragraph = cell.paragraphs[0]
-        self.set_style(paragraph, "Figure Note")
-        self.runs(paragraph, (Span(note),))
+        start = _table_start(
+            self.table_style(),
+            [width],
+            borders=f"<w:tblBorders>{dashed}</w:tblBorders>",
+            first_row="0",
+        )
+        paragraph = self.paragraph((Span(note),), "Figure Note")
+        return f"{start}<w:tr>{_cell(width, _shading(GROUP_FILL), paragraph)}</w:tr></w:tbl>"
 
 
 def _introduces(paragraph: Paragraph, following: ViewBlock | None) -> bool:
@@ -576,39 +566,75 @@ def _introduces(paragraph: Paragraph, following: ViewBlock | None) -> bool:
     )
 
 
-# --- XML helpers --------------------------------------------------------------------------------
+# --- Word XML -----------------------------------------------------------------------------------
+# Content is written as text, each element's children in schema order (Word rejects others).
+# Every piece of user text goes through _run_text and every attribute value from elsewhere
+# (a style id, a relationship id) through quoteattr: the result goes into the template as it is.
 
 
-def _set_numbering(paragraph: DocxParagraph, num_id: int, level: int) -> None:
-    """Put the numbering on the paragraph itself too: LibreOffice does not always follow
-    a list style's level, and a restarted numbered list needs its own w:num anyway."""
-    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-    num_pr.get_or_add_ilvl().val = level
-    num_pr.get_or_add_numId().val = num_id
+def _run(span: Span, style: str | None = None) -> str:
+    """A run of `span`'s text; `style` is the w:rStyle of its character style ('' for the
+    default style: then, as python-docx did, an empty w:rPr)."""
+    props = f"{style or ''}{'<w:b/>' if span.bold else ''}{'<w:i/>' if span.italic else ''}"
+    r_pr = f"<w:rPr>{props}</w:rPr>" if props or style is not None else ""
+    return f"<w:r>{r_pr}{_run_text(span.text)}</w:r>"
 
 
-def _fix_layout(table: Table, widths: Sequence[int]) -> None:
-    """Fixed column widths (twips), so Word and LibreOffice lay the table out alike."""
-    tbl = table._tbl
-    tbl_pr = tbl.tblPr
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    tbl_w.set(qn("w:type"), "dxa")
-    tbl_w.set(qn("w:w"), str(sum(widths)))
-    table.autofit = False
-    for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
-        grid_col.w = Twips(width)
+def _run_text(text: str) -> str:
+    """The content of a run for `text`, as python-docx writes it (CT_R.text): a tab is a
+    w:tab, each '\\n' and '\\r' a w:br, the rest w:t, its white space preserved at the ends.
+
+    Raises:
+        ValueError: the text holds characters XML does not allow, as lxml would.
+    """
+    if _NOT_XML.search(text):
+        raise ValueError(
+            "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control "
+            "characters"
+        )
+    return "".join(_BREAKS.get(piece) or _t(piece) for piece in _BREAK.split(text) if piece)
 
 
-def _shade(cell: _Cell, fill: str) -> None:
-    shd = parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>')
-    cell._tc.get_or_add_tcPr().insert_element_before(shd, *_AFTER_SHD)
+def _t(text: str) -> str:
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if text.strip() != text:
+        return f'<w:t xml:space="preserve">{escaped}</w:t>'
+    return f"<w:t>{escaped}</w:t>"
 
 
-def _merge_down(cell: _Cell, *, restart: bool) -> None:
-    """Start a vertically merged cell, or merge the cell into the one above it."""
-    cell._tc.vMerge = "restart" if restart else "continue"
-    if restart:
-        _shade(cell, GROUP_FILL)
+def _numbering(num_id: int, level: int) -> str:
+    """The numbering on the paragraph itself too: LibreOffice does not always follow a list
+    style's level, and a restarted numbered list needs its own w:num anyway."""
+    return f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
+
+
+def _table_start(
+    style: str, widths: Sequence[int], *, borders: str = "", first_row: str = "1"
+) -> str:
+    """A w:tbl up to its rows, with fixed column widths (twips), so Word and LibreOffice lay
+    the table out alike."""
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
+    return (
+        f'<w:tbl><w:tblPr>{style}<w:tblW w:type="dxa" w:w="{sum(widths)}"/>{borders}'
+        '<w:tblLayout w:type="fixed"/>'
+        f'<w:tblLook w:firstColumn="1" w:firstRow="{first_row}" w:lastColumn="0" '
+        'w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
+    )
+
+
+def _cell(width: int, props: str, paragraph: str) -> str:
+    return f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{props}</w:tcPr>{paragraph}</w:tc>'
+
+
+def _shading(fill: str) -> str:
+    return f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
+
+
+def _merge_down(*, restart: bool) -> str:
+    """The w:tcPr children that start a vertically merged (and shaded) cell, or that merge
+    the cell into the one above it."""
+    return f'<w:vMerge w:val="restart"/>{_shading(GROUP_FILL)}' if restart else "<w:vMerge/>"
 
 
 def column_widths(rows: Sequence[Sequence[Spans]], columns: int, total: int) -> list[int]:
