@@ -549,11 +549,10 @@ def test_overlapping_milestones_take_separate_lanes() -> None:
 
 
 def test_the_timeline_is_the_same_bytes_every_time() -> None:
-    chart = _chart(EXAMPLE)
-    png, svg = timeline_picture.render(chart)
-    again_png, again_svg = timeline_picture.render(_chart(EXAMPLE))
-    assert png == again_png
-    assert svg == again_svg
+    drawing = timeline_picture.render(_chart(EXAMPLE))
+    png, svg = drawing.png, drawing.svg
+    again = timeline_picture.render(_chart(EXAMPLE))
+    assert (again.svg, again.png) == (svg, png)  # asked in the other order: the same bytes
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert svg.lstrip().startswith("<?xml")
     assert "<dc:date>" not in svg

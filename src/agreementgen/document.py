@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agreementgen import formatting
+from agreementgen.drawing import Drawing
 from agreementgen.folder import LoadedAgreement
 from agreementgen.markdown import (
     Heading,
@@ -70,8 +71,8 @@ class DataTable:
 class FigureView:
     """A picture, or a framed note where the picture is not available.
 
-    The picture is a file (`image`) or drawn by agreementgen (`png` for Word, and `svg` for
-    HTML where there is one).
+    The picture is a file (`image`) or drawn by agreementgen (`drawing`: PNG for Word, SVG
+    for HTML, each made when first asked for).
     """
 
     caption: str
@@ -79,13 +80,22 @@ class FigureView:
     source: str | None
     width_cm: float
     missing_note: str
-    png: bytes | None = None
-    svg: str | None = None
+    drawing: Drawing | None = None
 
     @property
     def has_picture(self) -> bool:
         """Whether there is a picture to show."""
-        return self.image is not None or self.png is not None
+        return self.image is not None or self.drawing is not None
+
+    @property
+    def png(self) -> bytes | None:
+        """The drawn picture as PNG (None for a picture file or none)."""
+        return self.drawing.png if self.drawing else None
+
+    @property
+    def svg(self) -> str | None:
+        """The drawn picture as SVG (None for a picture file or none)."""
+        return self.drawing.svg if self.drawing else None
 
 
 ViewBlock = MdBlock | DataTable | FigureView
@@ -361,8 +371,7 @@ def _insert(insert: Insert, loaded: LoadedAgreement, base: int) -> Iterator[View
             source=None,
             width_cm=chart.width_cm,
             missing_note=loaded.pack.labels.not_available_figure,
-            png=chart.png,
-            svg=chart.svg,
+            drawing=chart.drawing,
         )
     elif insert is Insert.SUBGROUPS and board:
         for group in board.subgroups:

@@ -55,7 +55,7 @@ class LoadedAgreement:
 
     @functools.cached_property
     def org_chart(self) -> OrgChart:
-        """The organisation diagram, drawn once (it takes matplotlib half a second)."""
+        """The organisation diagram, drawn once (matplotlib takes a fifth of a second)."""
         from agreementgen.orgchart import draw_once
 
         return draw_once(self.agreement, self.pack)

@@ -14,7 +14,6 @@ layout is a point on the page; `draw` paints that layout with matplotlib as PNG 
 from __future__ import annotations
 
 import functools
-import io
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -23,12 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from agreementgen import __version__
+from agreementgen.drawing import Drawing
 from agreementgen.model import Agreement, Board, FocusAreaKey, PartyKind, SubgroupKind
 from agreementgen.packs import Pack
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
 
 __all__ = [
@@ -178,13 +177,26 @@ class Layout:
 
 @dataclass(frozen=True)
 class OrgChart:
-    """The drawn diagram: PNG for Word, SVG for HTML, PDF as its own file, and a caption."""
+    """The drawn diagram (PNG for Word, SVG for HTML, PDF as its own file) and a caption."""
 
-    png: bytes
-    svg: str
-    pdf: bytes
+    drawing: Drawing
     caption: str
     width_cm: float = WIDTH_CM
+
+    @property
+    def png(self) -> bytes:
+        """The diagram as PNG, 1600 pixels wide."""
+        return self.drawing.png
+
+    @property
+    def svg(self) -> str:
+        """The diagram as SVG with real text."""
+        return self.drawing.svg
+
+    @property
+    def pdf(self) -> bytes:
+        """The diagram as a one-page PDF."""
+        return self.drawing.pdf
 
 
 # -- text measuring and wrapping ----------------------------------------------------------
@@ -582,13 +594,15 @@ _SVG_FONTS = "font-family: 'DejaVu Sans', Verdana, sans-serif"
 
 
 _DRAWN: dict[str, OrgChart] = {}
-_DRAWN_MAX = 16
+# A redline's two revisions. A drawing keeps its matplotlib figure until every format has
+# been asked for, some megabytes each: sixteen of them cost a 200-agreement build 150 MB.
+_DRAWN_MAX = 2
 
 
 def draw_once(agreement: Agreement, pack: Pack) -> OrgChart:
     """Draw the diagram, or return the one drawn for the same parties, board and areas.
 
-    Drawing takes matplotlib about half a second; a redline draws two revisions whose boards
+    Drawing takes matplotlib a fifth of a second; a redline draws two revisions whose boards
     are usually the same, and a build of many agreements may share nothing, so the cache is
     small and keyed by exactly what the diagram shows.
     """
@@ -624,23 +638,26 @@ def draw(agreement: Agreement, pack: Pack) -> OrgChart:
         axes.set_xlim(0, plan.width)
         axes.set_ylim(plan.height, 0)
         _paint(axes, plan)
-        png = _save(figure, "png", dpi=_DPI, metadata={"Software": f"agreementgen {__version__}"})
-        creator = f"agreementgen {__version__}"
-        svg = _save(
-            figure, "svg", metadata={"Date": None, "Creator": creator, "Title": caption}
-        ).decode("utf-8")
-        pdf = _save(
-            figure,
-            "pdf",
-            metadata={"CreationDate": None, "Creator": creator, "Producer": None, "Title": caption},
-        )
-    return OrgChart(png=png, svg=svg.replace(_SVG_FONT, _SVG_FONTS), pdf=pdf, caption=caption)
-
-
-def _save(figure: Figure, fmt: str, **kwargs: Any) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format=fmt, facecolor=_WHITE, **kwargs)
-    return buffer.getvalue()
+    creator = f"agreementgen {__version__}"
+    drawing = Drawing(
+        figure,
+        settings=settings,
+        options={
+            "png": {"dpi": _DPI, "metadata": {"Software": creator}},
+            "svg": {"metadata": {"Date": None, "Creator": creator, "Title": caption}},
+            "pdf": {
+                "metadata": {
+                    "CreationDate": None,
+                    "Creator": creator,
+                    "Producer": None,
+                    "Title": caption,
+                }
+            },
+        },
+        background=_WHITE,
+        svg_text=lambda svg: svg.replace(_SVG_FONT, _SVG_FONTS),
+    )
+    return OrgChart(drawing, caption)
 
 
 _BOX_STYLE: dict[str, tuple[str, str, float]] = {  # fill, edge, line width

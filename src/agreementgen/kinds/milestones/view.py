@@ -181,7 +181,6 @@ def figure(plan: MilestonePlan, loaded: LoadedAgreement) -> FigureView:
     data = timeline_picture.chart(
         plan, agreement.sections.focus_areas, loaded.pack, period.start, period.end
     )
-    png, svg = timeline_picture.render(data)
     years = f"{period.start.year}–{period.end.year}"
     return FigureView(
         caption=f"Milepæle {years} pr. indsatsområde. Lyse felter: milepæle, der er fastlagt "
@@ -190,8 +189,7 @@ def figure(plan: MilestonePlan, loaded: LoadedAgreement) -> FigureView:
         source=None,
         width_cm=timeline_picture.WIDTH_CM,
         missing_note=loaded.pack.labels.not_available_figure,
-        png=png,
-        svg=svg,
+        drawing=timeline_picture.render(data),
     )
 
 

@@ -1,0 +1,71 @@
+"""Render stage: a picture agreementgen draws itself (the organisation diagram, the timeline).
+
+A drawing is a matplotlib figure, saved in a format only when a document first asks for it:
+Word takes the PNG, HTML the SVG, and the organisation diagram's own upload the PDF. A
+DOCX-only build of many agreements so never pays for an SVG, which was a tenth of its time.
+
+matplotlib reads some settings (font embedding, SVG ids) when it saves, not when it draws,
+so a drawing keeps the settings it was drawn with and saves under them.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+class Drawing:
+    """A figure, saved as PNG, SVG or PDF bytes the first time each is asked for.
+
+    `options` gives each format's keyword arguments for `savefig` (dpi, metadata);
+    `settings` the matplotlib rc settings to save under; `svg_text` a last edit of the SVG.
+    """
+
+    def __init__(
+        self,
+        figure: Figure,
+        *,
+        settings: Mapping[str, Any],
+        options: Mapping[str, Mapping[str, Any]],
+        background: str = "white",
+        svg_text: Callable[[str], str] = str,
+    ) -> None:
+        self._figure = figure
+        self._settings = settings
+        self._options = options
+        self._background = background
+        self._svg_text = svg_text
+
+    @functools.cached_property
+    def png(self) -> bytes:
+        """The picture as PNG, for Word."""
+        return self._save("png")
+
+    @functools.cached_property
+    def svg(self) -> str:
+        """The picture as an SVG document, for HTML."""
+        return self._svg_text(self._save("svg").decode("utf-8"))
+
+    @functools.cached_property
+    def pdf(self) -> bytes:
+        """The picture as a PDF page, for a file of its own."""
+        return self._save("pdf")
+
+    def _save(self, fmt: str) -> bytes:
+        import matplotlib
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        buffer = io.BytesIO()
+        with matplotlib.rc_context(cast(Any, self._settings)):
+            self._figure.savefig(
+                buffer, format=fmt, facecolor=self._background, **self._options.get(fmt, {})
+            )
+        # A new canvas lets the old one go with the pixels it kept (a PNG's are megabytes),
+        # while the drawing waits for a format still to be asked for.
+        FigureCanvasAgg(self._figure)
+        return buffer.getvalue()
