@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import runpy
 import struct
 import subprocess
@@ -27,11 +29,13 @@ from agreementgen.templating import TEMPLATE_DIR
 
 from .helpers import require_tool
 
-AREA_NAME = "Øst & Vest <b> {{ 7*7 }} {% if %}"
+# docxtpl writes "{_{" for a literal "{{" in its templates: user text must not be read so.
+AREA_NAME = "Øst & Vest <b> {{ 7*7 }} {% if %} {_{ 1 }_} {_% 2 %_}"
 TRICKY_TEXT = "& <b>ikke HTML</b> {{ 7*7 }} {% if %}"
+DOCXTPL_TEXT = "Som i docxtpl: {_{ 1 }_} {_% 2 %_}"
 AGREEMENT = """\
 template_pack: lbf-2019-26@2023-11-24
-area_name: "Øst & Vest <b> {{ 7*7 }} {% if %}"
+area_name: "Øst & Vest <b> {{ 7*7 }} {% if %} {_{ 1 }_} {_% 2 %_}"
 period: {start: 2025-08-01, end: 2029-07-31}
 parties:
   - {id: bo, kind: housing_organisation, name: Bo & Co}
@@ -47,6 +51,8 @@ sections:
     body:
       - text: |
           Med **fed** og *kursiv* og [LBF](https://lbf.dk) & <b>ikke HTML</b> {{ 7*7 }} {% if %}
+
+          Som i docxtpl: {\\_{ 1 }\\_} {\\_% 2 %\\_}
 
           - første punkt
           - andet punkt
@@ -159,12 +165,22 @@ def test_user_text_is_escaped_and_never_evaluated(doc: Any, data: bytes) -> None
     texts = [p.text for p in _paragraphs(doc)]
     assert AREA_NAME in texts
     assert any(t.endswith(TRICKY_TEXT) for t in texts)
+    assert DOCXTPL_TEXT in texts
     assert doc.sections[0].header.paragraphs[0].text == AREA_NAME
     assert not any("49" in t for t in texts)
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         xml = package.read("word/document.xml").decode("utf-8")
     assert "<b>" not in xml
     assert "&lt;b&gt;ikke HTML&lt;/b&gt;" in xml
+
+
+def test_the_html_shows_the_same_text_as_written(loaded: LoadedAgreement) -> None:
+    from agreementgen.render_html import render_html
+
+    page = html.unescape(re.sub(r"<[^>]+>", "", render_html(build_document(loaded))))
+    assert AREA_NAME in page
+    assert TRICKY_TEXT in page
+    assert DOCXTPL_TEXT in page
 
 
 def test_markdown_bullets_are_list_paragraphs(doc: Any) -> None:

@@ -44,6 +44,7 @@ from agreementgen.document import DataTable, Document, FigureView, SimpleDocumen
 from agreementgen.errors import InputError
 from agreementgen.markdown import Heading, ListBlock, MdTable, Paragraph, Quote, Span, Spans
 from agreementgen.output import restamp_zip
+from agreementgen.templating import keep_underscores
 
 SOURCE_PREFIX = "Kilde: "
 # Documents carry no build time: the same agreement gives the same properties. A build passes
@@ -597,6 +598,7 @@ def _run_text(text: str) -> str:
 
 def _t(text: str) -> str:
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = keep_underscores(escaped)
     if text.strip() != text:
         return f'<w:t xml:space="preserve">{escaped}</w:t>'
     return f"<w:t>{escaped}</w:t>"

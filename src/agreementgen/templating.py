@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -20,6 +21,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
 
 # Templates live in the repository's templates/ folder (src/agreementgen/ -> ../../templates).
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -104,6 +106,26 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# docxtpl's own escape for a literal tag in a Word template: after rendering, it turns every
+# "{_{", "}_}", "{_%" and "%_}" of the document into "{{", "}}", "{%" and "%}", user text
+# included. Such text keeps its "_" as a character reference, which docxtpl does not see and
+# every XML and HTML reader reads as "_".
+_DOCXTPL_ESCAPE = re.compile(r"(?<=[{}%])_(?=[{}%])")
+
+
+def keep_underscores(escaped: str) -> str:
+    """Return escaped XML or HTML text with docxtpl's escapes (`{_{`) kept as written."""
+    return _DOCXTPL_ESCAPE.sub("&#95;", escaped)
+
+
+def _finalize(value: Any) -> Any:
+    """What a `{{ }}` expression writes: plain text that docxtpl would change is escaped here,
+    its escapes kept; anything else is left to autoescape."""
+    if isinstance(value, str) and not isinstance(value, Markup) and _DOCXTPL_ESCAPE.search(value):
+        return Markup(keep_underscores(str(escape(value))))
+    return value
 
 
 class UnreadableTemplate(jinja2.TemplateError):
@@ -204,6 +226,7 @@ def environment(*folders: Path) -> jinja2.Environment:
     return _Sandbox(
         loader=FolderLoader(folders or (TEMPLATE_DIR,)),
         autoescape=True,
+        finalize=_finalize,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
