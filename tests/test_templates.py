@@ -27,7 +27,7 @@ from agreementgen.templating import (
     project_root,
 )
 
-from .helpers import DATA, ROOT
+from .helpers import DATA, ROOT, copy_agreement
 
 AGREEMENT = "Strategisk samarbejdsaftale"
 EXTRA = "Aftalen følger Landsbyggefondens skabelon fra sagen, med agreementgens felter."
@@ -113,7 +113,35 @@ def test_a_word_template_with_an_extra_fixed_sentence_renders(project: Path) -> 
     assert "Demo & Co" in " ".join(p.text for p in word.sections[0].header.paragraphs)
     assert EXTRA not in (built / f"{AGREEMENT}.html").read_text("utf-8")
     manifest = json.loads((built / "manifest.json").read_text("utf-8"))
-    assert {entry["name"] for entry in manifest["files"]} >= {f"{AGREEMENT}.docx"}
+    templates = {entry["name"]: entry["template"] for entry in manifest["files"]}
+    # The manifest names the template each file came from: the agreement's own by its path.
+    assert templates[f"{AGREEMENT}.docx"] == "templates/agreement.docx"
+    assert templates[f"{AGREEMENT}.html"] == "agreement.html.j2"
+
+
+def test_a_final_build_names_the_own_template_that_drops_the_fixed_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = copy_agreement(ROOT / "agreements" / "example", tmp_path / "agreements")
+    path = folder / "agreement.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("area_name:", "templates: templates\narea_name:", 1), "utf-8")
+    (folder / "templates").mkdir()
+    # A template that leaves out the sections' content, and with it LBF's fixed text.
+    html = (TEMPLATE_DIR / "agreement.html.j2").read_text("utf-8")
+    dropped = html.replace("{{ blocks(section.blocks) }}", "", 1)
+    assert dropped != html
+    (folder / "templates" / "agreement.html.j2").write_text(dropped, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = _run("build", "agreements/example", "--out", "output", "--format", "html", "--final")
+    assert result.exit_code == 1
+    fixed = [line for line in _errors(result) if "AG271" in line]
+    assert fixed
+    assert all(
+        line.startswith("agreements/example/templates/agreement.html.j2: error AG271: ")
+        for line in fixed
+    )
+    assert not (tmp_path / "output").exists()
 
 
 def test_an_html_template_of_ones_own_renders_and_its_partials_come_from_the_built_in(

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from agreementgen.document import View
     from agreementgen.folder import LoadedAgreement
     from agreementgen.model import Agreement
+    from agreementgen.templating import Templates
 
 logger = logging.getLogger(__name__)
 
@@ -325,6 +326,14 @@ def document_date(agreement: Agreement) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
 
 
+def template_name(templates: Templates, name: str, folder: Path) -> str:
+    """The template a file is rendered from, as the manifest names it: the built-in one by its
+    name ('agreement.docx'), the agreement's own by its path from the agreement folder
+    ('templates/agreement.docx'), so that a reader can tell which one made the file."""
+    path = templates.path(name)
+    return incremental.relative_name(path, folder) if templates.is_own(path) else name
+
+
 def fixed_text_problems(item: LoadedAgreement, outputs: Sequence[Output]) -> list[Diagnostic]:
     """Check that LBF's fixed paragraphs stand unchanged in the rendered agreement (rule 34).
 
@@ -347,9 +356,11 @@ def fixed_text_problems(item: LoadedAgreement, outputs: Sequence[Output]) -> lis
             continue
         text = _plain(output)
         missing = [p for p in paragraphs if " ".join(p.split()) not in text]
+        own = item.folder / output.template  # the agreement's own template, if it is one
+        shown = display_path(own) if own.is_file() else output.template
         problems += [
             Diagnostic(
-                output.template,
+                shown,
                 0,
                 0,
                 "AG271",
@@ -416,7 +427,7 @@ def render_agreement(
             continue
         logger.info("%s: rendering %s", item.id, source)
         old = {o.role: o for o in _kept(previous, source, digest, formats, partial=True) or []}
-        new, pdf = _render_view(views[source], formats, old, when)
+        new, pdf = _render_view(views[source], formats, old, when, item.folder)
         outputs += [traced(o) for o in new]
         if pdf is not None:
             pending_pdfs.append((traced(pdf[0]), pdf[1]))
@@ -430,7 +441,11 @@ def render_agreement(
 
 
 def _render_view(
-    view: View, formats: Sequence[str], old: Mapping[str, Output], when: datetime.datetime
+    view: View,
+    formats: Sequence[str],
+    old: Mapping[str, Output],
+    when: datetime.datetime,
+    folder: Path,
 ) -> tuple[list[Output], tuple[Output, str] | None]:
     """Render a document's view in the formats `old` does not hold; the PDF is left to lay out.
 
@@ -441,7 +456,8 @@ def _render_view(
     outputs: list[Output] = []
     pdf: tuple[Output, str] | None = None
 
-    def output(role: str, data: bytes, template: str) -> Output:
+    def output(role: str, data: bytes, name: str) -> Output:
+        template = template_name(view.document.templates, name, folder)
         return Output(f"{stem}.{role}", data, stem, view.sources, template, role=role)
 
     if "docx" in formats:
