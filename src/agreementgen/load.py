@@ -18,9 +18,11 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
 from ruamel.yaml.nodes import Node
+from ruamel.yaml.parser import Parser
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scanner import Scanner
 
 from agreementgen.errors import Diagnostic, display_path
 
@@ -186,8 +188,15 @@ _Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor
 
 
 def yaml_parser() -> YAML:
-    """Return the round-trip YAML parser that refuses aliases, tags and deep nesting."""
+    """Return the round-trip YAML parser that refuses aliases, tags and deep nesting.
+
+    The round-trip constructor gives every mapping and list its line and column; the plain
+    scanner and parser skip collecting comments, which nothing reads (fmt works on the text)
+    and which took a fifth of the time to load a file.
+    """
     yaml = YAML(typ="rt", pure=True)
+    yaml.Scanner = Scanner
+    yaml.Parser = Parser
     yaml.Composer = _SafeComposer
     yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
