@@ -33,7 +33,9 @@ from agreementgen.kinds.sub_agreement import KIND as SUB_AGREEMENT
 from agreementgen.kinds.sub_agreement.model import SubAgreement
 from agreementgen.markdown import Heading, Paragraph, Span
 
-HEADER = ("Dato", "Milepæl", "Type", "Indsatsområde", "Ansvarlig", "Status")
+# Type and status share a column, one above the other: six columns on a portrait page left
+# the milestone's own text a column 3.3 cm wide, four to six lines for a sentence.
+HEADER = ("Dato", "Milepæl", "Type og status", "Indsatsområde", "Ansvarlig")
 # Column widths are fitted to the longest word of each column but the milestone's text, which
 # takes the rest. Word widths are estimated from character classes of Carlito (Calibri's
 # metrics) at the tables' 9.5 pt, plus the cells' padding. Where the page is too narrow for
@@ -122,10 +124,9 @@ def _row(milestone: Milestone, loaded: LoadedAgreement, names: _Names) -> tuple[
     return (
         when_text(milestone, year=False),
         text,
-        KIND_LABELS[milestone.kind],
+        f"{KIND_LABELS[milestone.kind]}\n{STATUS_LABELS[milestone.status]}",
         area,
         responsible,
-        STATUS_LABELS[milestone.status],
     )
 
 
