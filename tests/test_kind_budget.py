@@ -60,6 +60,23 @@ def test_the_examples_break_no_budget_rule(monkeypatch: pytest.MonkeyPatch) -> N
     assert budget == []
 
 
+def test_viborg_budget_tables_leave_every_label_its_longest_word() -> None:
+    from agreementgen.document import DataTable
+    from agreementgen.kinds.budget.view import CHAR_WIDTH, PADDING
+
+    loaded = load(ROOT / "agreements" / "viborg")
+    document = next(d for d in loaded.documents if d.kind == KIND)
+    content = view(document, loaded).document
+    tables = [b for s in content.sections for b in s.blocks if isinstance(b, DataTable)]
+    assert len(tables) >= 5
+    for table in tables:
+        words = [w for row in table.rows for w in row[0].split()]
+        assert table.widths[0] >= max(len(w) for w in words) * CHAR_WIDTH + PADDING, table
+    # Amount columns line up from table to table: the same widths for the years and total.
+    amounts = {t.widths[1:7] for t in tables if len(t.header[0]) >= 7 and t.numeric[1]}
+    assert len(amounts) == 1
+
+
 def test_viborg_budget_is_marked_illustrative() -> None:
     text = (ROOT / "agreements" / "viborg" / B).read_text("utf-8")
     assert "illustrative: true" in text

@@ -63,9 +63,13 @@ class _Budget:
 
     @property
     def chars(self) -> tuple[int, ...]:
-        """Widths for a label column, the years and the total: the widest amount's."""
-        widest = len(kroner(self.budget.total()))
-        return (0, *(widest for _ in self.years), widest)
+        """Widths in characters for a label column, the years and the total, the same in
+        every table so that they line up: a year's column holds at most the largest year's
+        total, the total's column the budget's total. (The total's width for every column
+        left 'Sammenhængskraft og medborgerskab' too little room, breaking inside a word.)"""
+        years = _by_year(self.entries).values()
+        widest_year = max((len(kroner(amount)) for amount in years), default=1)
+        return (0, *(widest_year for _ in self.years), len(kroner(self.budget.total())))
 
     @property
     def names(self) -> dict[str, str]:
