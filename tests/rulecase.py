@@ -100,3 +100,13 @@ def position_of(tmp_path: Path, name: str, needle: str, *, after: str = "") -> s
     start = _start(lines, after)
     i = next(i for i in range(start, len(lines)) if needle in lines[i])
     return f"{i + 1}:{lines[i].index(needle) + 1}"
+
+
+def unsigned(tmp_path: Path) -> str:
+    """The warning every run on the example gives: none of its parties has signed yet. It is
+    the agreement's own rule, which runs even when a document beside it fails to load."""
+    line = line_of(tmp_path, "agreement.yaml", "parties:")
+    return (
+        f"example/agreement.yaml:{line}:1: warning AG212: not signed yet by Eksempelby "
+        "Boligselskab, Boligforeningen Fjorden, Eksempelby Kommune\n"
+    )

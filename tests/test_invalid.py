@@ -100,6 +100,19 @@ def _minimal(old: str = "", new: str = "") -> bytes:
     return MINIMAL.replace(old, new, 1).encode("utf-8")
 
 
+def _budget_beside_complete(setup: Callable[[Path], None]) -> Callable[[Path], None]:
+    """Set the case's budget.yaml up in a copy of tests/data/complete, a whole and signed
+    agreement: the agreement's own rules run when only a document beside it fails, and they
+    find nothing there, so the budget's problem is the only one."""
+
+    def build(folder: Path) -> None:
+        shutil.copytree(DATA / "complete", folder, dirs_exist_ok=True)
+        (folder / "budget.yaml").unlink()
+        setup(folder)
+
+    return build
+
+
 def _padded(size: int) -> bytes:
     data = _minimal()
     return data + b"# " + b"x" * (size - len(data) - 3) + b"\n"
@@ -262,45 +275,47 @@ GENERATED = [
     ),
     Generated(
         "budget-is-a-folder",
-        _minimal,
+        None,
         "budget-is-a-folder/budget.yaml: error AG121: file cannot be read: it is a folder, not "
         "a file\n"
         "Aborted with 1 error.\n",
-        setup=_make_folder("budget.yaml"),
+        setup=_budget_beside_complete(_make_folder("budget.yaml")),
     ),
     Generated(
         "budget-link-loop",
-        _minimal,
+        None,
         "budget-link-loop/budget.yaml: error AG121: file cannot be read: Too many levels of "
         "symbolic links\n"
         "Aborted with 1 error.\n",
-        setup=_link("budget.yaml", "budget.yaml"),
+        setup=_budget_beside_complete(_link("budget.yaml", "budget.yaml")),
     ),
     Generated(
         # Opening a named pipe waits for a writer: it must be refused without being opened.
         "budget-named-pipe",
-        _minimal,
+        None,
         "budget-named-pipe/budget.yaml: error AG121: file cannot be read: it is a named pipe, "
         "not a file\n"
         "Aborted with 1 error.\n",
-        setup=_pipe("budget.yaml"),
+        setup=_budget_beside_complete(_pipe("budget.yaml")),
     ),
     Generated(
         "budget-unreadable",
-        _minimal,
+        None,
         "budget-unreadable/budget.yaml: error AG121: file cannot be read: Permission denied\n"
         "Aborted with 1 error.\n",
-        setup=_unreadable,
+        setup=_budget_beside_complete(_unreadable),
         skip=_root,
     ),
     Generated(
         "budget-not-utf8",
-        _minimal,
+        None,
         "budget-not-utf8/budget.yaml:1:14: error AG110: file is not UTF-8 (byte 0xc5)\n"
         "    hint: save the file as UTF-8; Danish letters æ ø å need it\n"
         "Aborted with 1 error.\n",
-        setup=lambda folder: (folder / "budget.yaml").write_bytes(
-            "price_level: Årets niveau\n".encode("latin-1")
+        setup=_budget_beside_complete(
+            lambda folder: (folder / "budget.yaml").write_bytes(
+                "price_level: Årets niveau\n".encode("latin-1")
+            )
         ),
     ),
     Generated(

@@ -24,7 +24,7 @@ from agreementgen.render_docx import render_docx
 from agreementgen.schema import schema_texts
 
 from .helpers import ROOT, load, require_tool
-from .rulecase import EXAMPLE, line_of, lines_of, position_of, replace, run
+from .rulecase import EXAMPLE, line_of, lines_of, position_of, replace, run, unsigned
 from .text import docx_sections
 
 B = "budget.yaml"
@@ -113,14 +113,14 @@ def test_amounts_are_whole_kroner_without_separators(
     negative = position_of(tmp_path, B, "-520000", after="  - id: leder")
     dotted = position_of(tmp_path, B, "71.000", after="  - id: administration")
     dotted2 = position_of(tmp_path, B, "1.072.000", after="  - id: administration")
-    assert stderr == (
+    assert stderr == unsigned(tmp_path) + (
         f"example/budget.yaml:{negative}: error AG109: lines[0].amounts.2026.lbf: -520000 is out "
         "of range: greater than or equal to 0\n"
         f"example/budget.yaml:{dotted}: error AG107: lines[1].amounts.2027.lbf: 71.000 is not an "
         "amount in whole kroner; write 71000 without separators\n"
         f"example/budget.yaml:{dotted2}: error AG107: lines[1].amounts.2028.lbf: 1.072.000 is not "
         "an amount in whole kroner; write 1072000 without separators\n"
-        "Aborted with 3 errors.\n"
+        "Aborted with 3 errors, 1 warning.\n"
     )
 
 
@@ -128,10 +128,10 @@ def test_line_ids_are_unique(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     code, stderr = run(tmp_path, monkeypatch, [(B, replace("- id: revision", "- id: leder"))])
     assert code == 1
     budget_lines = line_of(tmp_path, B, "lines:")
-    assert stderr == (
+    assert stderr == unsigned(tmp_path) + (
         f"example/budget.yaml:{budget_lines}:1: error AG107: lines: duplicate line id 'leder' "
         "(lines 1 and 4)\n"
-        "Aborted with 1 error.\n"
+        "Aborted with 1 error, 1 warning.\n"
     )
 
 
@@ -139,10 +139,10 @@ def test_a_funder_is_not_lbf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     code, stderr = run(tmp_path, monkeypatch, [(B, replace("id: sparekassefonden", "id: lbf"))])
     assert code == 1
     funder = line_of(tmp_path, B, "  - id: lbf", after="funders:")
-    assert stderr == (
+    assert stderr == unsigned(tmp_path) + (
         f"example/budget.yaml:{funder}:9: error AG107: funders[0].id: 'lbf' is Landsbyggefonden's "
         "id; give the funder another id\n"
-        "Aborted with 1 error.\n"
+        "Aborted with 1 error, 1 warning.\n"
     )
 
 

@@ -20,7 +20,7 @@ from agreementgen.render_docx import render_docx
 from agreementgen.render_html import render_html
 
 from .helpers import ROOT, load
-from .rulecase import EXAMPLE, every_line_of, line_of, lines_of, replace, run
+from .rulecase import EXAMPLE, every_line_of, line_of, lines_of, replace, run, unsigned
 from .text import docx_sections, html_sections
 
 M = "milestones.yaml"
@@ -494,7 +494,10 @@ def test_the_model_refuses_a_malformed_milestone(
     assert code == 1
     needle, after = at
     line = line_of(tmp_path, M, needle, after=after)
-    assert stderr == f"example/milestones.yaml:{line}:{column}: {expected}\nAborted with 1 error.\n"
+    assert stderr == (
+        f"{unsigned(tmp_path)}example/milestones.yaml:{line}:{column}: {expected}\n"
+        "Aborted with 1 error, 1 warning.\n"
+    )
 
 
 # -- the timeline ------------------------------------------------------------------------------

@@ -291,3 +291,29 @@ def test_ag261_mandate_without_tasks(tmp_path: Path, monkeypatch: pytest.MonkeyP
         "example/board-mandate.yaml: error AG261: the mandate lists no tasks\n"
         f"example/agreement.yaml:{line}:1: note: the board's tasks come from board.tasks here"
     )
+
+
+def test_a_document_that_fails_leaves_the_agreements_own_rules_to_speak(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, stderr = run(
+        tmp_path,
+        monkeypatch,
+        [
+            (A, replace("  end: 2029-12-31", "  end: 2029-06-30")),
+            ("budget.yaml", replace("- id: revision", "- id: leder")),
+        ],
+    )
+    assert code == 1
+    period = line_of(tmp_path, A, "period:")
+    budget_lines = line_of(tmp_path, "budget.yaml", "lines:")
+    assert stderr == (
+        f"example/agreement.yaml:{period}:1: warning AG203: the period is 42 months; LBF "
+        "plans run 48\n"
+        f"example/agreement.yaml:{line_of(tmp_path, A, 'parties:')}:1: warning AG212: not "
+        "signed yet by Eksempelby Boligselskab, Boligforeningen Fjorden, Eksempelby Kommune\n"
+        f"example/budget.yaml:{budget_lines}:1: error AG107: lines: duplicate line id 'leder' "
+        "(lines 1 and 4)\n"
+        # The rules across documents wait: they would call the budget missing (AG230).
+        "Aborted with 1 error, 2 warnings.\n"
+    )

@@ -13,7 +13,7 @@ from agreementgen.kinds import KINDS, document_files, kind_of
 from agreementgen.load import load_yaml
 from agreementgen.model import Agreement
 from agreementgen.packs import load_pack
-from agreementgen.rules import run_rules
+from agreementgen.rules import AGREEMENT_RULES, run_rules
 from agreementgen.validate import parse_model
 
 __all__ = ["LoadedAgreement", "LoadedDocument", "find_agreements", "read_agreement"]
@@ -65,8 +65,9 @@ def read_agreement(
 ) -> tuple[LoadedAgreement | None, list[Diagnostic]]:
     """Load, validate and check the agreement in `folder` and the documents beside it.
 
-    Every problem is collected. The cross-document rules run once every file is valid; with
-    `final` the rules marked E are errors, otherwise warnings (a draft may be incomplete).
+    Every problem is collected. The agreement's own rules run once it passes its checks, the
+    rules across documents once every file is valid too; with `final` the rules marked E are
+    errors, otherwise warnings (a draft may be incomplete).
     """
     ident = folder.resolve().name
     if not _ID.match(ident):
@@ -85,17 +86,26 @@ def read_agreement(
     if source is not None:
         agreement, found = parse_model(Agreement, source)
         problems += found
-    documents, found = _read_documents(folder)
-    problems += found
+    documents, beside = _read_documents(folder)
+    problems += beside
     if source is None or agreement is None:
         return None, problems
     pack = load_pack(agreement.template_pack)
     loaded = LoadedAgreement(ident, folder, source, agreement, pack, tuple(documents))
     context = Context(sources=loaded.sources, pack=pack, folder=folder)
     problems += run_checks(agreement, context)
-    if not any(p.severity is Severity.ERROR for p in problems):
+    if not _errors(problems):
         problems += run_rules(loaded, context, final=final)
+    elif not _errors([p for p in problems if p not in beside]):
+        # Only documents beside the agreement failed: the agreement's own rules can still
+        # speak, so that one run reports what it can. Rules across documents wait, as they
+        # would take a document that failed to load for a missing one.
+        problems += run_rules(loaded, context, final=final, rules=AGREEMENT_RULES)
     return loaded, problems
+
+
+def _errors(problems: Sequence[Diagnostic]) -> bool:
+    return any(p.severity is Severity.ERROR for p in problems)
 
 
 def _read_documents(folder: Path) -> tuple[list[LoadedDocument], list[Diagnostic]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -34,10 +34,17 @@ class Rule:
     lbf: int | None = None
 
 
-def run_rules(loaded: LoadedAgreement, ctx: Context, *, final: bool) -> list[Diagnostic]:
-    """Run every rule; E rules give errors when `final`, everything else warnings."""
+def run_rules(
+    loaded: LoadedAgreement,
+    ctx: Context,
+    *,
+    final: bool,
+    rules: Sequence[Rule] | None = None,
+) -> list[Diagnostic]:
+    """Run `rules` (default: every rule); E rules give errors when `final`, everything else
+    warnings."""
     found = []
-    for rule in all_rules():
+    for rule in all_rules() if rules is None else rules:
         error = final and rule.level == "E"
         severity = Severity.ERROR if error else Severity.WARNING
         found += [replace(d, code=rule.code, severity=severity) for d in rule.check(loaded, ctx)]
