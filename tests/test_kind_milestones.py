@@ -669,3 +669,18 @@ def test_the_docx_and_html_carry_the_same_text() -> None:
         assert docx[key].replace("\u200b", "") == html[key].replace("\u200b", ""), key
     assert "Illustrativt eksempel" in docx["front"]
     assert "1-års eftersyn af opstart og fremdrift (afsnit 7)" in docx["3. Milepæle år for år"]
+
+
+def test_a_view_built_twice_is_equal_so_redline_skips_an_unchanged_plan() -> None:
+    from dataclasses import replace as changed
+
+    loaded = load(EXAMPLE)
+    document = next(d for d in loaded.documents if d.kind == KIND)
+    first, again = view(document, loaded).document, view(document, loaded).document
+    assert first == again  # two drawings of the same timeline are equal
+    timeline = first.sections[1].blocks[0]
+    assert isinstance(timeline, FigureView) and timeline.drawing is not None
+    chart = _chart(EXAMPLE)
+    moved = changed(chart.items[-1], start=chart.items[-1].start - datetime.timedelta(days=1))
+    other = timeline_picture.render(changed(chart, items=(*chart.items[:-1], moved)))
+    assert other != timeline.drawing

@@ -156,6 +156,12 @@ def test_a_restamped_office_file_is_the_same_bytes_whenever_and_wherever_it_was_
         assert locals_ == [b"\x00\x00\x21\x00"] * 2
 
 
+def test_a_zip_with_data_before_it_is_refused_not_patched_blindly() -> None:
+    data = b"#!/bin/sh\n" + _zip_written_at((2026, 11, 22, 13, 0, 0), 0o600)
+    with pytest.raises(zipfile.BadZipFile, match="local file header expected"):
+        restamp_zip(data)
+
+
 def test_the_output_does_not_depend_on_where_the_build_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -119,29 +119,46 @@ def test_a_word_template_with_an_extra_fixed_sentence_renders(project: Path) -> 
     assert templates[f"{AGREEMENT}.html"] == "agreement.html.j2"
 
 
+@pytest.mark.parametrize(
+    ("name", "old", "new", "culprit"),
+    [
+        # The main template leaves out the sections' content, and with it LBF's fixed text.
+        ("agreement.html.j2", "{{ blocks(section.blocks) }}", "", "templates/agreement.html.j2"),
+        # A partial does: the main template is the built-in one, so the folder is named.
+        ("_blocks.html.j2", "<p>{{ spans(b.spans) }}</p>", "<p></p>", "templates"),
+    ],
+)
 def test_a_final_build_names_the_own_template_that_drops_the_fixed_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str, old: str, new: str, culprit: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = copy_agreement(ROOT / "agreements" / "example", tmp_path / "agreements")
     path = folder / "agreement.yaml"
     text = path.read_text("utf-8")
     path.write_text(text.replace("area_name:", "templates: templates\narea_name:", 1), "utf-8")
     (folder / "templates").mkdir()
-    # A template that leaves out the sections' content, and with it LBF's fixed text.
-    html = (TEMPLATE_DIR / "agreement.html.j2").read_text("utf-8")
-    dropped = html.replace("{{ blocks(section.blocks) }}", "", 1)
-    assert dropped != html
-    (folder / "templates" / "agreement.html.j2").write_text(dropped, "utf-8")
+    html = (TEMPLATE_DIR / name).read_text("utf-8")
+    assert old in html
+    (folder / "templates" / name).write_text(html.replace(old, new), "utf-8")
     monkeypatch.chdir(tmp_path)
     result = _run("build", "agreements/example", "--out", "output", "--format", "html", "--final")
     assert result.exit_code == 1
     fixed = [line for line in _errors(result) if "AG271" in line]
     assert fixed
-    assert all(
-        line.startswith("agreements/example/templates/agreement.html.j2: error AG271: ")
-        for line in fixed
+    assert all(line.startswith(f"agreements/example/{culprit}: error AG271: ") for line in fixed), (
+        fixed
     )
     assert not (tmp_path / "output").exists()
+
+
+def test_docxtpl_escapes_made_by_two_values_side_by_side_stay_as_written() -> None:
+    import html
+
+    page = environment().from_string("{{ a }}{{ b }}|{{ c }}{{ d }}{{ e }}|{{ f }}")
+    written = page.render(a="x{", b="_{y", c="{", d="_", e="%", f="{_% z %_}")
+    # What docxtpl does to the rendered Word XML, after which an XML reader reads it.
+    for escape, tag in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
+        written = written.replace(escape, tag)
+    assert html.unescape(written) == "x{_{y|{_%|{_% z %_}"
 
 
 def test_an_html_template_of_ones_own_renders_and_its_partials_come_from_the_built_in(

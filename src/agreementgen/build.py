@@ -29,7 +29,7 @@ import threading
 from collections.abc import Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -356,8 +356,7 @@ def fixed_text_problems(item: LoadedAgreement, outputs: Sequence[Output]) -> lis
             continue
         text = _plain(output)
         missing = [p for p in paragraphs if " ".join(p.split()) not in text]
-        own = item.folder / output.template  # the agreement's own template, if it is one
-        shown = display_path(own) if own.is_file() else output.template
+        shown = _culprit(item, output.template)
         problems += [
             Diagnostic(
                 shown,
@@ -370,6 +369,17 @@ def fixed_text_problems(item: LoadedAgreement, outputs: Sequence[Output]) -> lis
             for paragraph in missing
         ]
     return problems
+
+
+def _culprit(item: LoadedAgreement, template: str) -> str:
+    """Where to look when a rendered file lacks the fixed text: the agreement's own main
+    template when it has one, else its templates folder (one of its partials, such as
+    _blocks.html.j2, is then to blame); the built-in template only when it has none."""
+    folder = incremental.templates_folder(item)
+    if folder is None:
+        return template
+    own = folder / PurePosixPath(template).name
+    return display_path(own if own.is_file() else folder)
 
 
 def _plain(output: Output) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
@@ -22,24 +22,35 @@ if TYPE_CHECKING:
 class Drawing:
     """A figure, saved as PNG, SVG or PDF bytes the first time each is asked for.
 
-    `options` gives each format's keyword arguments for `savefig` (dpi, metadata);
-    `settings` the matplotlib rc settings to save under; `svg_text` a last edit of the SVG.
+    `shows` is what was drawn (the chart's data, the diagram's layout): two drawings of the
+    same are equal, so that a document view built twice from the same input is equal too
+    (redline skips a document whose view did not change). `options` gives each format's
+    keyword arguments for `savefig` (dpi, metadata); `settings` the matplotlib rc settings
+    to save under; `svg_text` a last edit of the SVG.
     """
 
     def __init__(
         self,
         figure: Figure,
         *,
+        shows: Hashable,
         settings: Mapping[str, Any],
         options: Mapping[str, Mapping[str, Any]],
         background: str = "white",
         svg_text: Callable[[str], str] = str,
     ) -> None:
         self._figure = figure
+        self.shows = shows
         self._settings = settings
         self._options = options
         self._background = background
         self._svg_text = svg_text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Drawing) and other.shows == self.shows
+
+    def __hash__(self) -> int:
+        return hash(self.shows)
 
     @functools.cached_property
     def png(self) -> bytes:

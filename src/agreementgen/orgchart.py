@@ -594,8 +594,8 @@ _SVG_FONTS = "font-family: 'DejaVu Sans', Verdana, sans-serif"
 
 
 _DRAWN: dict[str, OrgChart] = {}
-# A redline's two revisions. A drawing keeps its matplotlib figure until every format has
-# been asked for, some megabytes each: sixteen of them cost a 200-agreement build 150 MB.
+# A redline's two revisions. A drawing keeps its matplotlib figure for the formats still to
+# be asked for, some megabytes each: sixteen of them cost a 200-agreement build 150 MB.
 _DRAWN_MAX = 2
 
 
@@ -641,6 +641,7 @@ def draw(agreement: Agreement, pack: Pack) -> OrgChart:
     creator = f"agreementgen {__version__}"
     drawing = Drawing(
         figure,
+        shows=(plan, caption),
         settings=settings,
         options={
             "png": {"dpi": _DPI, "metadata": {"Software": creator}},

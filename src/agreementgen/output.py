@@ -50,6 +50,7 @@ _DOS_TIME = (
 _UNIX = 3
 _ENTRY_MODE = 0o644 << 16
 _CENTRAL = b"PK\x01\x02"
+_LOCAL = b"PK\x03\x04"
 
 
 def stable_zip(files: Iterable[tuple[str, bytes]]) -> bytes:
@@ -83,6 +84,8 @@ def restamp_zip(data: bytes) -> bytes:
         # name, extra and comment at 28, 30 and 32, mode at 38, its local header's offset at 42.
         names, extra, comment = struct.unpack_from("<3H", patched, at + 28)
         (local,) = struct.unpack_from("<I", patched, at + 42)
+        if patched[local : local + 4] != _LOCAL:  # data before the archive: not ours to patch
+            raise zipfile.BadZipFile("local file header expected")
         patched[at + 5] = _UNIX  # "version made by": the system is its high byte
         struct.pack_into("<2H", patched, at + 12, *_DOS_TIME)
         struct.pack_into("<I", patched, at + 38, _ENTRY_MODE)

@@ -111,8 +111,9 @@ def _number(value: Any) -> bool:
 # docxtpl's own escape for a literal tag in a Word template: after rendering, it turns every
 # "{_{", "}_}", "{_%" and "%_}" of the document into "{{", "}}", "{%" and "%}", user text
 # included. Such text keeps its "_" as a character reference, which docxtpl does not see and
-# every XML and HTML reader reads as "_".
-_DOCXTPL_ESCAPE = re.compile(r"(?<=[{}%])_(?=[{}%])")
+# every XML and HTML reader reads as "_". Every "_" beside a brace or "%" is kept so, and one
+# at either end of a value: two values side by side ("x{" and "_{y") can make the pattern too.
+_DOCXTPL_ESCAPE = re.compile(r"(?<=[{}%])_|_(?=[{}%])|^_|_$")
 
 
 def keep_underscores(escaped: str) -> str:

@@ -136,6 +136,7 @@ def render(data: Chart) -> Drawing:
         figure = _draw(data)
     return Drawing(
         figure,
+        shows=data,
         settings=settings,
         options={
             "png": {"dpi": 200, "metadata": {"Software": None}},
