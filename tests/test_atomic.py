@@ -191,6 +191,35 @@ def test_sigterm_while_rendering_pdfs_leaves_the_previous_output_and_no_process(
     assert _processes_mentioning(str(out)) == []  # the workers were stopped too
 
 
+# A worker that dies halfway through sending its result: it writes the length of a message
+# into the pool's result pipe and is killed before the message. The pool's manager thread then
+# waits for the rest of it; the build must still stop.
+_HALF_A_RESULT = """
+import multiprocessing, os, signal, struct, time
+from agreementgen.build import _pool
+
+def half_a_result():
+    os.write(POOL._result_queue._writer.fileno(), struct.pack("!i", 1000))
+    os.kill(os.getpid(), signal.SIGKILL)
+
+try:
+    with _pool(1, multiprocessing.get_context("fork")) as POOL:
+        POOL.submit(half_a_result)
+        time.sleep(1)  # the worker has written its half message and died
+        raise KeyboardInterrupt
+except KeyboardInterrupt:
+    print("stopped")
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forks")
+def test_a_worker_killed_while_sending_its_result_does_not_hang_the_build() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _HALF_A_RESULT], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout == "stopped\n", result.stderr
+
+
 @pytest.mark.slow
 def test_the_build_after_a_sigkill_cleans_up(four: Path) -> None:
     out = four / "output"

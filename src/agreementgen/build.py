@@ -634,9 +634,24 @@ def _pool(workers: int, context: BaseContext) -> Iterator[ProcessPoolExecutor]:
         # Interrupted or failed: stop the workers now rather than after their current task.
         for child in set(multiprocessing.active_children()) - before:
             child.terminate()
+        _end_of_results(pool)
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+def _end_of_results(pool: ProcessPoolExecutor) -> None:
+    """Let the pool see that its stopped workers send nothing more.
+
+    A worker stopped while it sent its result (megabytes of files) leaves half a message in
+    the pipe, and the pool's manager thread would wait for the rest for ever, and the build
+    with it: this process's own copy of the pipe's writing end keeps the pipe open. Closing
+    that copy turns the wait into an end of file, which the pool takes for a broken pool.
+    The attributes are CPython's ProcessPoolExecutor's (3.9 to 3.14).
+    """
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 def _worker_init() -> None:
