@@ -143,10 +143,14 @@ def test_a_final_build_names_the_own_template_that_drops_the_fixed_text(
     result = _run("build", "agreements/example", "--out", "output", "--format", "html", "--final")
     assert result.exit_code == 1
     fixed = [line for line in _errors(result) if "AG271" in line]
-    assert fixed
-    assert all(line.startswith(f"agreements/example/{culprit}: error AG271: ") for line in fixed), (
-        fixed
+    assert fixed[0] == (
+        f"agreements/example/{culprit}: error AG271: Strategisk samarbejdsaftale.html lacks "
+        "LBF's fixed text, or has it changed: 'Bemærk, at den specifikke beskrivelse af "
+        "indsatsområderne me'"
     )
+    assert all(line.startswith(f"agreements/example/{culprit}: error AG271: ") for line in fixed)
+    hint = "    hint: the template must keep the fixed paragraphs of lbf-2019-26@2023-11-24"
+    assert result.stderr.count(hint) == len(fixed)
     assert not (tmp_path / "output").exists()
 
 

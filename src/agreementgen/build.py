@@ -81,8 +81,7 @@ class Output:
 
     `origin` is the YAML file of the document it belongs to, `role` its format ('docx',
     'html', 'pdf') or 'extra', `inputs` the digest of everything it was made from and
-    `depends_on` the files of the agreement folder among those; `reused` says that its bytes
-    come from the previous build.
+    `depends_on` the files of the agreement folder among those.
     """
 
     name: str
@@ -95,7 +94,6 @@ class Output:
     role: str = ""
     inputs: str = ""
     depends_on: tuple[str, ...] = ()
-    reused: bool = False
 
 
 def build_agreements(
@@ -535,7 +533,6 @@ def _kept(
                 str(entry.get("template") or ""),
                 dict(entry.get("summary") or {}),
                 role=role,
-                reused=True,
             )
         )
     return [o for o in kept if o.role != EXTRA] if partial else kept

@@ -140,11 +140,6 @@ def inputs_digest(settings: Settings, inputs: Iterable[tuple[str, str]]) -> str:
     return _digest({"tool": tool_digest(), "settings": settings.key(), "inputs": sorted(inputs)})
 
 
-def folder_digest(folder: Path, settings: Settings, extra: Iterable[str] = ()) -> str:
-    """Digest of everything an agreement's output is made from; computed before parsing."""
-    return inputs_digest(settings, folder_inputs(folder, extra))
-
-
 # -- what one document depends on ------------------------------------------------------------
 
 

@@ -249,7 +249,6 @@ Block = Annotated[
         custom_error_message="a block is a mapping with one key: text, table, figure or insert",
     ),
 ]
-BLOCK_KINDS = ("text", "table", "figure", "insert")
 Body = Annotated[list[Block], Field(description="Content blocks, in order.")]
 
 

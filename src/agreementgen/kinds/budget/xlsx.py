@@ -28,10 +28,10 @@ from openpyxl.writer.excel import ExcelWriter
 
 from agreementgen.kinds.budget.figures import Source
 from agreementgen.kinds.budget.model import LBF, BudgetLine
+from agreementgen.output import restamp_zip
 
 FONT = "Calibri"
 FIXED_TIME = datetime.datetime(2000, 1, 1)  # as the Word files: no build time in the file
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 AMOUNT = '#,##0;-#,##0;"–"'  # 0 shows as a dash, as in the documents
 SHARE = "0.0 %"
 HEAD_FILL = PatternFill("solid", fgColor="E6ECF0")  # as the tables of the Word documents
@@ -100,21 +100,11 @@ def workbook(sheet: Sheet) -> bytes:
 
 
 def _save(wb: Workbook) -> bytes:
-    """Write the workbook, then repack the zip with fixed entry times."""
+    """Write the workbook with fixed entry times."""
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()  # save_workbook would stamp "modified" with now
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(raw) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info))
-    return out.getvalue()
+    return restamp_zip(raw.getvalue())
 
 
 def _font(**kwargs: object) -> Font:
