@@ -1,17 +1,16 @@
-"""Generate templates/agreement.docx, the Word template of the strategic agreement.
+"""Generate the Word templates (agreement.docx, document.docx) into the package's templates.
 
 Run it after changing anything here: `.venv/bin/python templates/make_docx_template.py`.
 The .docx is committed; this script is its source, so edit the script, not the .docx.
 
 The template holds what Word needs once per document: page setup (A4), the styles the renderer
-uses (src/agreementgen/render_docx.py refers to them by name), the list numbering, the running
+uses (src/agreementgen/render/word.py refers to them by name), the list numbering, the running
 header and footer, and the front page with docxtpl tags. The sections' content is built by the
 renderer with python-docx and dropped in at `{{p documents }}` and `{{p section.body }}`.
 """
 
 from __future__ import annotations
 
-import io
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,17 +22,17 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt
 
-from agreementgen.output import restamp_zip
+from agreementgen.files import office_file
+from agreementgen.views import drawing
 
-HERE = Path(__file__).resolve().parent
+# The built-in templates are package data: an installed agreementgen carries them.
+OUT = Path(__file__).resolve().parents[1] / "src" / "agreementgen" / "templates"
 
-# Colours, shared with templates/agreement.css so the Word file and the PDF look alike.
-INK = "1D1D1B"
-MUTED = "5A5A5A"
-RULE = "9AA5AD"
-HEAD_FILL = "E6ECF0"
-ACCENT = "1F4E79"
-LINK = "0563C1"
+# Colours: the house palette, so the Word file, the PDF and the drawings look alike. Word
+# writes colours without the '#'.
+INK, MUTED, RULE = (c.lstrip("#") for c in (drawing.INK, drawing.MUTED, drawing.RULE))
+HEAD_FILL, ACCENT = drawing.HEAD.lstrip("#"), drawing.ACCENT.lstrip("#")
+LINK = "0563C1"  # Word's own hyperlink blue
 
 FONT = "Calibri"  # LibreOffice shows the metric-compatible Carlito, so pages break alike
 LANGUAGE = "da-DK"
@@ -647,16 +646,14 @@ def build(name: str = "agreement") -> bytes:
         _document_body(doc)
     _set_properties(doc)
     _drop_extras(doc)
-    raw = io.BytesIO()
-    doc.save(raw)
-    return restamp_zip(raw.getvalue())
+    return office_file(doc.save)
 
 
 TEMPLATES = ("agreement", "document")
 
 
 def main(argv: list[str]) -> None:
-    folder = Path(argv[1]) if len(argv) > 1 else HERE
+    folder = Path(argv[1]) if len(argv) > 1 else OUT
     for name in TEMPLATES:
         target = folder / f"{name}.docx"
         target.write_bytes(build(name))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from agreementgen.document import Document, build_document
+from agreementgen.checks.read import read_agreement
 from agreementgen.errors import Severity
-from agreementgen.project import LoadedAgreement, read_agreement
+from agreementgen.source.folder import LoadedAgreement
+from agreementgen.views.document import Document, build_document
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = DATA / "seeds"  # real documents, copied in: tests read nothing outside the repository
 
 
 def load(folder: Path) -> LoadedAgreement:
@@ -46,3 +47,15 @@ def require_tool(name: str) -> str:
             pytest.fail(f"{name} is not installed; .ci/run installs it")
         pytest.skip(f"{name} is not installed")
     return path
+
+
+def libreoffice(scratch: Path) -> list[str]:
+    """Return the start of a headless LibreOffice command with a private profile in `scratch`.
+
+    Without its own profile a second LibreOffice fails ("Unspecified Application Error")
+    whenever another one runs, as it does on a coordinator's desktop. Skips without
+    LibreOffice, but fails in CI (CI=true).
+    """
+    soffice = require_tool("soffice")
+    profile = (scratch / "libreoffice-profile").resolve()
+    return [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless"]

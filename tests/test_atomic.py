@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from agreementgen import build as build_module
-from agreementgen.build import Output, build_agreements
+from agreementgen.build import pipeline as build_module
+from agreementgen.build.outputs import Output
+from agreementgen.build.pipeline import build_agreements
 from agreementgen.errors import InputError
 
 from .helpers import DATA, ROOT, copy_agreement
@@ -196,14 +197,14 @@ def test_sigterm_while_rendering_pdfs_leaves_the_previous_output_and_no_process(
 # waits for the rest of it; the build must still stop.
 _HALF_A_RESULT = """
 import multiprocessing, os, signal, struct, time
-from agreementgen.build import _pool
+from agreementgen.build.processes import worker_pool
 
 def half_a_result():
     os.write(POOL._result_queue._writer.fileno(), struct.pack("!i", 1000))
     os.kill(os.getpid(), signal.SIGKILL)
 
 try:
-    with _pool(1, multiprocessing.get_context("fork")) as POOL:
+    with worker_pool(1, multiprocessing.get_context("fork")) as POOL:
         POOL.submit(half_a_result)
         time.sleep(1)  # the worker has written its half message and died
         raise KeyboardInterrupt

@@ -4,10 +4,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from agreementgen import build as build_module
-from agreementgen.build import AGREEMENT_NAME, Output, build_agreements
+from agreementgen.build import pipeline as build_module
+from agreementgen.build.outputs import Output
+from agreementgen.build.pipeline import build_agreements
 from agreementgen.cli import cli
 from agreementgen.errors import InputError, Severity
+from agreementgen.kinds import AGREEMENT
 
 from .helpers import DATA, ROOT, copy_agreement
 
@@ -30,7 +32,7 @@ def test_build_writes_the_agreement_and_no_staging_folders(project: Path) -> Non
     assert sorted(p.name for p in Path("output/demo").iterdir()) == [
         "Organisationsdiagram.pdf",
         "Organisationsdiagram.png",
-        f"{AGREEMENT_NAME}.html",
+        f"{AGREEMENT.title}.html",
         "Upload-tjekliste.html",
         "Upload-tjekliste.md",
         "manifest.json",
@@ -95,7 +97,7 @@ def test_usage_errors_exit_2(project: Path) -> None:
 def test_final_build_refuses_an_agreement_without_the_fixed_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from agreementgen import document
+    from agreementgen.views import document, document_set
 
     real = document.build_document
 
@@ -105,7 +107,7 @@ def test_final_build_refuses_an_agreement_without_the_fixed_text(
         sections = tuple(s for s in built.sections if s.key != "revision")
         return replace(built, sections=sections)
 
-    monkeypatch.setattr(document, "build_document", tampered)
+    monkeypatch.setattr(document_set, "build_document", tampered)
     copy_agreement(ROOT / "agreements" / "example", tmp_path / "agreements")
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError) as raised:
@@ -123,9 +125,9 @@ def test_final_build_refuses_an_agreement_without_the_fixed_text(
 def test_cli_build_passes_jobs_and_reports_unchanged_folders(project: Path) -> None:
     from unittest import mock
 
-    from agreementgen.build import BuildResult
+    from agreementgen.build.pipeline import BuildResult
 
-    with mock.patch("agreementgen.build.build_agreements", autospec=True) as fake:
+    with mock.patch("agreementgen.build.pipeline.build_agreements", autospec=True) as fake:
         fake.return_value = BuildResult([Path("output/a")], [], [Path("output/b")])
         result = CliRunner().invoke(cli, ["build", "--jobs", "3", "--format", "html"])
     assert result.exit_code == 0, result.output

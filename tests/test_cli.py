@@ -40,7 +40,7 @@ def test_python_dash_m_runs_the_cli() -> None:
 def test_an_internal_error_is_one_line_without_debug(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 
-    from agreementgen import project
+    from agreementgen.checks import read as project
     from agreementgen.cli import cli
 
     def broken(paths: object, final: bool = False) -> None:

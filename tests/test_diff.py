@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from agreementgen.cli import cli
-from agreementgen.diff import Change, diff_models
-from agreementgen.model import Model, titled
+from agreementgen.review.diff import Change, diff_models
+from agreementgen.source.model import Model, titled
 
 from .diff import scenario
 from .diff.scenario import FOLDER, Scenario
@@ -267,7 +267,7 @@ def test_documents_added_and_removed(inside: Scenario) -> None:
 
 
 def test_wiring(monkeypatch: pytest.MonkeyPatch) -> None:
-    from agreementgen import diff
+    from agreementgen.review import diff
 
     with mock.patch.object(diff, "diff_revisions", autospec=True) as called:
         called.return_value = diff.DiffResult(mock.Mock(), mock.Mock())

@@ -33,7 +33,7 @@ def cli_reference() -> str:
 
 def rule_table() -> str:
     """Return the README's table of LBF rules, from the rules themselves."""
-    from agreementgen.rules import all_rules
+    from agreementgen.checks.rules import all_rules
 
     lines = ["| Code | Level | Rule | lbf.md §17.2 |", "| --- | --- | --- | --- |"]
     lines += [

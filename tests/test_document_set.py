@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from agreementgen.build import build_agreements
+from agreementgen.build.pipeline import build_agreements
 
-from .helpers import ROOT, require_tool
+from .helpers import ROOT, libreoffice
 
 EXAMPLES = ("example", "viborg")
 
@@ -44,11 +44,11 @@ def test_final_build_has_every_document_and_nothing_missing(built: Path, name: s
 @pytest.mark.slow
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_libreoffice_opens_every_docx_and_xlsx(built: Path, name: str, tmp_path: Path) -> None:
-    soffice = require_tool("soffice")
+    soffice = libreoffice(tmp_path)
     files = sorted(p for p in (built / name).iterdir() if p.suffix in (".docx", ".xlsx"))
     assert len(files) >= 7
     result = subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, files)],
+        [*soffice, "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, files)],
         capture_output=True,
         text=True,
         timeout=600,

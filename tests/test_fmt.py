@@ -12,12 +12,13 @@ from click.testing import CliRunner
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 
-from agreementgen import fmt
 from agreementgen.cli import cli
-from agreementgen.fmt import FormatError, format_text, split_sentences
-from agreementgen.load import load_yaml, to_plain
-from agreementgen.markdown import parse_markdown
-from agreementgen.model import Agreement, Markdown
+from agreementgen.review import fmt
+from agreementgen.review.fmt import FormatError, format_text
+from agreementgen.source.load import load_yaml, to_plain
+from agreementgen.source.model import Agreement, Markdown
+from agreementgen.text.markdown import parse_markdown
+from agreementgen.text.prose import split_sentences
 
 from .helpers import DATA, ROOT
 
@@ -429,7 +430,7 @@ def test_fmt_needs_no_renderer() -> None:
 
     code = (
         "import sys\n"
-        "from agreementgen import fmt\n"
+        "from agreementgen.review import fmt\n"
         "print(sorted(m for m in ('weasyprint', 'docxtpl', 'docx') if m in sys.modules))\n"
     )
     result = subprocess.run(

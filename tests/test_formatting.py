@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from agreementgen import formatting
+from agreementgen.text import danish as formatting
 
 NBSP = "\u00a0"
 

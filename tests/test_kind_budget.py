@@ -14,16 +14,16 @@ import pytest
 from click.testing import CliRunner
 from docx import Document as open_docx
 
-from agreementgen.build import build_agreements
+from agreementgen.build.pipeline import build_agreements
 from agreementgen.cli import cli
-from agreementgen.folder import LoadedAgreement, LoadedDocument
 from agreementgen.kinds.budget import KIND
 from agreementgen.kinds.budget.view import XLSX, view
 from agreementgen.kinds.budget.xlsx import AMOUNT, LINES, OVERVIEW
-from agreementgen.render_docx import render_docx
-from agreementgen.schema import schema_texts
+from agreementgen.render.word import render_docx
+from agreementgen.source.folder import LoadedAgreement, LoadedDocument
+from agreementgen.source.schema import schema_texts
 
-from .helpers import ROOT, load, require_tool
+from .helpers import ROOT, libreoffice, load
 from .rulecase import EXAMPLE, line_of, lines_of, position_of, replace, run, unsigned
 from .text import docx_sections
 
@@ -61,8 +61,8 @@ def test_the_examples_break_no_budget_rule(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_viborg_budget_tables_leave_every_label_its_longest_word() -> None:
-    from agreementgen.document import DataTable
     from agreementgen.kinds.budget.view import CHAR_WIDTH, PADDING
+    from agreementgen.views.document import DataTable
 
     loaded = load(ROOT / "agreements" / "viborg")
     document = next(d for d in loaded.documents if d.kind == KIND)
@@ -509,13 +509,11 @@ def test_manifest_carries_the_summary(tmp_path: Path, monkeypatch: pytest.Monkey
 
 def _csv_sheets(xlsx: Path, out: Path) -> dict[str, list[list[str]]]:
     """Recalculate and export every sheet with LibreOffice (7.2+: sheet -1 is all sheets)."""
-    soffice = require_tool("soffice")
+    soffice = libreoffice(out)
     options = "44,34,76,1,,0,false,true,false,false,false,-1"
     subprocess.run(
         [
-            soffice,
-            f"-env:UserInstallation=file://{out / 'profile'}",
-            "--headless",
+            *soffice,
             "--convert-to",
             f"csv:Text - txt - csv (StarCalc):{options}",
             "--outdir",
@@ -573,7 +571,7 @@ def test_xlsx_recalculated_by_libreoffice_agrees(tmp_path: Path, name: str) -> N
 
 @pytest.mark.slow
 def test_docx_and_xlsx_open_in_libreoffice(tmp_path: Path) -> None:
-    soffice = require_tool("soffice")
+    soffice = libreoffice(tmp_path)
     loaded, document = _budget_view(EXAMPLE)
     result = view(document, loaded)
     (tmp_path / "document.docx").write_bytes(render_docx(result.document))
@@ -581,9 +579,7 @@ def test_docx_and_xlsx_open_in_libreoffice(tmp_path: Path) -> None:
     for name in ("document.docx", "sheet.xlsx"):
         subprocess.run(
             [
-                soffice,
-                f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-                "--headless",
+                *soffice,
                 "--convert-to",
                 "pdf",
                 "--outdir",

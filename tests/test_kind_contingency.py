@@ -10,14 +10,14 @@ import pytest
 from click.testing import CliRunner
 
 from agreementgen.cli import cli
-from agreementgen.document import DataTable, SimpleDocument
 from agreementgen.kinds.contingency import KIND
 from agreementgen.kinds.contingency.model import ContingencyPlan
 from agreementgen.kinds.contingency.rules import _personal_data
 from agreementgen.kinds.contingency.view import view
-from agreementgen.markdown import ListBlock
-from agreementgen.render_docx import render_docx
-from agreementgen.render_html import render_html
+from agreementgen.render.html import render_html
+from agreementgen.render.word import render_docx
+from agreementgen.text.markdown import ListBlock
+from agreementgen.views.document import DataTable, SimpleDocument
 
 from .helpers import ROOT, load
 from .rulecase import EXAMPLE, line_of, lines_of, position_of, replace, run

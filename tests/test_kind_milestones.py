@@ -11,13 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 from agreementgen.cli import cli
-from agreementgen.document import DataTable, FigureView, SimpleDocument
 from agreementgen.kinds.milestones import KIND
 from agreementgen.kinds.milestones import timeline as timeline_picture
 from agreementgen.kinds.milestones.model import Milestone, MilestonePlan
 from agreementgen.kinds.milestones.view import column_widths, view, when_text
-from agreementgen.render_docx import render_docx
-from agreementgen.render_html import render_html
+from agreementgen.render.html import render_html
+from agreementgen.render.word import render_docx
+from agreementgen.views.document import DataTable, FigureView, SimpleDocument
 
 from .helpers import ROOT, load
 from .rulecase import EXAMPLE, every_line_of, line_of, lines_of, replace, run, unsigned
@@ -568,7 +568,7 @@ def test_validating_does_not_load_matplotlib() -> None:
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from agreementgen.project import read_agreement\n"
+        "from agreementgen.checks.read import read_agreement\n"
         f"read_agreement(Path({str(EXAMPLE)!r}), final=True)\n"
         "print(any(m.startswith('matplotlib') for m in sys.modules))\n"
     )

@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from agreementgen.cli import cli
-from agreementgen.document import SimpleDocument, View
 from agreementgen.kinds.sub_agreement import KIND
 from agreementgen.kinds.sub_agreement.model import SubAgreement
 from agreementgen.kinds.sub_agreement.view import KEEPING_CURRENT, view
-from agreementgen.render_docx import render_docx
-from agreementgen.render_html import render_html
+from agreementgen.render.html import render_html
+from agreementgen.render.word import render_docx
+from agreementgen.views.document import SimpleDocument, View
 
 from .helpers import ROOT, load
 from .rulecase import EXAMPLE, every_line_of, line_of, lines_of, replace, run

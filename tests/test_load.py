@@ -1,7 +1,7 @@
 from decimal import Decimal
 from pathlib import Path
 
-from agreementgen.load import load_yaml
+from agreementgen.source.load import load_yaml
 
 
 def _load(tmp_path: Path, text: str | bytes):  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-from agreementgen.markdown import (
+from agreementgen.text.markdown import (
     Heading,
     ListBlock,
     MdTable,

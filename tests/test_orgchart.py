@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from agreementgen.model import (
+from agreementgen.source.folder import LoadedAgreement
+from agreementgen.source.model import (
     Agreement,
     Board,
     BoardMember,
@@ -25,8 +26,7 @@ from agreementgen.model import (
     SubgroupKind,
     TextBlock,
 )
-from agreementgen.orgchart import PDF_NAME, WIDTH_CM, Layout, OrgChart, draw, layout
-from agreementgen.project import LoadedAgreement
+from agreementgen.views.orgchart import PDF_NAME, WIDTH_CM, Layout, OrgChart, draw, layout
 from tests.helpers import ROOT, load
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -314,7 +314,7 @@ def test_same_bytes_in_a_fresh_process(viborg_chart: OrgChart, tmp_path: Path) -
     script = (
         "import hashlib, sys\n"
         "from tests.helpers import ROOT, load\n"
-        "from agreementgen.orgchart import draw\n"
+        "from agreementgen.views.orgchart import draw\n"
         "loaded = load(ROOT / 'agreements' / 'viborg')\n"
         "chart = draw(loaded.agreement, loaded.pack)\n"
         "for data in (chart.png, chart.svg.encode(), chart.pdf):\n"
@@ -335,7 +335,7 @@ def test_same_bytes_in_a_fresh_process(viborg_chart: OrgChart, tmp_path: Path) -
 def test_importing_the_module_does_not_import_matplotlib() -> None:
     script = (
         "import sys\n"
-        "from agreementgen import orgchart, cli, document\n"
+        "from agreementgen import cli\nfrom agreementgen.views import document, orgchart\n"
         "print('matplotlib' in sys.modules)\n"
     )
     result = subprocess.run(

@@ -19,14 +19,14 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from agreementgen.build import render_agreement
+from agreementgen.build.pipeline import render_agreement
+from agreementgen.checks.read import read_agreement
 from agreementgen.cli import cli
-from agreementgen.project import read_agreement
-from agreementgen.redline import redline_docx
+from agreementgen.review.redline import redline_docx
 
 from .diff import scenario
 from .diff.scenario import V2_ISO, Scenario
-from .helpers import DATA, require_tool
+from .helpers import DATA, libreoffice
 from .text import docx_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -290,10 +290,10 @@ def test_a_revision_that_does_not_validate(
 
 @pytest.mark.slow
 def test_libreoffice_converts_the_redline(redline: bytes, tmp_path: Path) -> None:
-    soffice = require_tool("soffice")
+    soffice = libreoffice(tmp_path)
     (tmp_path / "redline.docx").write_bytes(redline)
     subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), "redline.docx"],
+        [*soffice, "--convert-to", "pdf", "--outdir", str(tmp_path), "redline.docx"],
         cwd=tmp_path,
         check=True,
         capture_output=True,

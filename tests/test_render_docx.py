@@ -20,14 +20,15 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from agreementgen.document import build_document
-from agreementgen.markdown import Span
-from agreementgen.packs import Pack
-from agreementgen.project import LoadedAgreement, read_agreement
-from agreementgen.render_docx import column_widths, page_label_parts, render_docx
-from agreementgen.templating import TEMPLATE_DIR
+from agreementgen.checks.read import read_agreement
+from agreementgen.render.word import column_widths, page_label_parts, render_docx
+from agreementgen.source.folder import LoadedAgreement
+from agreementgen.source.packs import Pack
+from agreementgen.source.templates import TEMPLATE_DIR
+from agreementgen.text.markdown import Span
+from agreementgen.views.document import build_document
 
-from .helpers import require_tool
+from .helpers import ROOT, libreoffice, require_tool
 
 # docxtpl writes "{_{" for a literal "{{" in its templates: user text must not be read so.
 AREA_NAME = "Øst & Vest <b> {{ 7*7 }} {% if %} {_{ 1 }_} {_% 2 %_}"
@@ -175,7 +176,7 @@ def test_user_text_is_escaped_and_never_evaluated(doc: Any, data: bytes) -> None
 
 
 def test_the_html_shows_the_same_text_as_written(loaded: LoadedAgreement) -> None:
-    from agreementgen.render_html import render_html
+    from agreementgen.render.html import render_html
 
     page = html.unescape(re.sub(r"<[^>]+>", "", render_html(build_document(loaded))))
     assert AREA_NAME in page
@@ -326,18 +327,20 @@ def test_column_widths_fill_the_width_and_favour_long_text() -> None:
 
 
 def test_template_is_what_the_script_makes() -> None:
-    """templates/agreement.docx is generated: edit make_docx_template.py, then run it."""
-    script = runpy.run_path(str(TEMPLATE_DIR / "make_docx_template.py"))
-    assert script["build"]() == (TEMPLATE_DIR / "agreement.docx").read_bytes()
+    """The Word templates are generated: edit templates/make_docx_template.py, then run it."""
+    script = runpy.run_path(str(ROOT / "templates" / "make_docx_template.py"))
+    assert script["OUT"] == TEMPLATE_DIR
+    for name in script["TEMPLATES"]:
+        assert script["build"](name) == (TEMPLATE_DIR / f"{name}.docx").read_bytes()
 
 
 @pytest.mark.slow
 def test_libreoffice_lays_out_front_page_and_page_numbers(data: bytes, tmp_path: Path) -> None:
-    soffice = require_tool("soffice")
+    soffice = libreoffice(tmp_path)
     source = tmp_path / "agreement.docx"
     source.write_bytes(data)
     subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        [*soffice, "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
         check=True,
         capture_output=True,
         timeout=180,

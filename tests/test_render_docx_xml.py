@@ -12,10 +12,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
-from agreementgen.document import DataTable, FigureView
-from agreementgen.markdown import Heading, ListBlock, MdTable, Paragraph, Span
-from agreementgen.render_docx import MissingStyle, _run_text, _Writer
-from agreementgen.templating import TEMPLATE_DIR
+from agreementgen.render.word import MissingStyle, _run_text, _Writer
+from agreementgen.source.templates import TEMPLATE_DIR
+from agreementgen.text.markdown import Heading, ListBlock, MdTable, Paragraph, Span
+from agreementgen.views.document import DataTable, FigureView
 
 TRICKY = "<&> {{ 7*7 }} {% if %} ]]> </w:t> \"'"
 TEXTS = (

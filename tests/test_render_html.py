@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from agreementgen.render_html import render_html, render_pdf
+from agreementgen.render.html import render_html, render_pdf
 
 from .helpers import DATA, copy_agreement, document
 
@@ -106,3 +106,15 @@ def test_pdf_has_page_numbers_and_danish_text(html: str, tmp_path: Path) -> None
     # Every face is the shipped font: nothing depends on the machine's fonts.
     faces = [line.split()[0] for line in fonts.splitlines()[2:]]
     assert faces and all("Source-Sans-Pro" in face for face in faces), faces
+
+
+def test_the_stylesheet_uses_the_house_palette() -> None:
+    """agreement.css cannot import Python: its colours are checked against the one palette."""
+    from agreementgen.source.templates import STYLESHEET, TEMPLATE_DIR
+    from agreementgen.views import drawing
+
+    css = (TEMPLATE_DIR / STYLESHEET).read_text("utf-8")
+    declared = dict(re.findall(r"--([a-z]+):\s*(#[0-9a-fA-F]{6});", css))
+    expected = {"ink": drawing.INK, "muted": drawing.MUTED, "rule": drawing.RULE}
+    expected |= {"head": drawing.HEAD, "accent": drawing.ACCENT}
+    assert {k: v.upper() for k, v in declared.items() if k in expected} == expected

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from agreementgen.build import build_agreements, document_date
+from agreementgen.build.outputs import document_date
+from agreementgen.build.pipeline import build_agreements
 from agreementgen.errors import AgreementError
-from agreementgen.output import ZIP_TIME, restamp_zip, source_date_epoch, with_core_dates
+from agreementgen.files import ZIP_TIME, restamp_zip, source_date_epoch, with_core_dates
 
 from .helpers import ROOT, copy_agreement, load
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agreementgen.rules import all_rules
+from agreementgen.checks.rules import all_rules
 
 from .rulecase import line_of, lines_of, position_of, replace, run
 

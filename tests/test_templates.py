@@ -18,10 +18,10 @@ from click.testing import CliRunner, Result
 from docx import Document as open_docx
 
 from agreementgen.cli import cli
-from agreementgen.templating import (
+from agreementgen.render.templating import environment
+from agreementgen.source.templates import (
     TEMPLATE_DIR,
     Templates,
-    environment,
     find_template,
     own_templates,
     project_root,
@@ -263,7 +263,7 @@ def test_an_include_of_a_file_outside_the_folders_is_a_diagnostic(project: Path)
 
 
 def test_the_pdf_may_read_only_the_fonts_and_data(tmp_path: Path) -> None:
-    from agreementgen.render_html import _fetcher, _font_folder
+    from agreementgen.render.html import _fetcher, _font_folder
 
     fetcher = _fetcher()
     (tmp_path / "secret.css").write_text("x", "utf-8")
@@ -593,9 +593,11 @@ def test_check_templates_reports_a_word_template_without_styles(project: Path) -
 
 
 def test_the_declared_contexts_are_what_the_renderers_pass(monkeypatch: pytest.MonkeyPatch) -> None:
-    from agreementgen import render_docx, render_html, template_check
-    from agreementgen.document import SimpleDocument
-    from agreementgen.templating import AGREEMENT_HTML, DOCUMENT_HTML
+    from agreementgen.render import context
+    from agreementgen.render import html as render_html
+    from agreementgen.render import word as render_docx
+    from agreementgen.source.templates import AGREEMENT_HTML, DOCUMENT_HTML
+    from agreementgen.views.document import SimpleDocument
 
     from .helpers import document
 
@@ -611,19 +613,19 @@ def test_the_declared_contexts_are_what_the_renderers_pass(monkeypatch: pytest.M
     monkeypatch.setattr(jinja2.Template, "render", spy)
     render_html.render_html(agreement)
     render_html.render_html(simple)
-    assert given[0] == set(template_check.CONTEXTS[AGREEMENT_HTML])
-    assert given[1] == set(template_check.CONTEXTS[DOCUMENT_HTML])
+    assert given[0] == set(context.CONTEXTS[AGREEMENT_HTML])
+    assert given[1] == set(context.CONTEXTS[DOCUMENT_HTML])
     writer = render_docx._Writer(open_docx(str(TEMPLATE_DIR / "agreement.docx")))
     words = render_docx._agreement_context(agreement, writer)
-    assert set(words) == set(template_check.AgreementWord.__annotations__)
-    assert set(words["sections"][0]) == set(template_check.WordSection.__annotations__)
+    assert set(words) == set(context.AgreementWord.__annotations__)
+    assert set(words["sections"][0]) == set(context.WordSection.__annotations__)
     words = render_docx._simple_context(simple, writer)
-    assert set(words) == set(template_check.SimpleWord.__annotations__)
+    assert set(words) == set(context.SimpleWord.__annotations__)
 
 
 def test_a_word_template_is_compiled_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    from agreementgen.document import build_document
-    from agreementgen.render_docx import render_docx
+    from agreementgen.render.word import render_docx
+    from agreementgen.views.document import build_document
 
     from .helpers import load
 

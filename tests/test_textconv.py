@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from agreementgen.cli import cli
-from agreementgen.render_docx import render_docx
-from agreementgen.textconv import NotAWordFile, docx_to_text
+from agreementgen.render.word import render_docx
+from agreementgen.review.textconv import NotAWordFile, docx_to_text
 
 from .helpers import DATA, document
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from docx import Document as open_docx
 
-from agreementgen.document import Document
-from agreementgen.render_docx import render_docx
-from agreementgen.render_html import render_html
+from agreementgen.render.html import render_html
+from agreementgen.render.word import render_docx
+from agreementgen.views.document import Document
 
-from .helpers import ROOT, SEEDS, document, require_tool
+from .helpers import ROOT, SEEDS, document, libreoffice, require_tool
 from .seed_text import normalise, prose, sentences, table_figures
 from .text import docx_sections, docx_table_text, docx_text, html_sections
 
@@ -88,11 +88,11 @@ def test_docx_structure(docx_bytes: bytes, viborg: Document) -> None:
 
 @pytest.mark.slow
 def test_libreoffice_converts_the_docx_to_pdf(docx_bytes: bytes, tmp_path: Path) -> None:
-    soffice = require_tool("soffice")
+    soffice = libreoffice(tmp_path)
     source = tmp_path / "viborg.docx"
     source.write_bytes(docx_bytes)
     result = subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        [*soffice, "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
         capture_output=True,
         text=True,
         timeout=180,

@@ -103,7 +103,7 @@ def validate(paths: tuple[Path, ...], final: bool, strict: bool) -> None:
     \b
         agreementgen validate agreements/viborg --final
     """
-    from agreementgen.project import read_agreements
+    from agreementgen.checks.read import read_agreements
 
     def action() -> list[Diagnostic]:
         _, problems = read_agreements(paths, final=final)
@@ -164,7 +164,7 @@ def build(
     \b
         agreementgen build agreements/viborg --final --zip
     """
-    from agreementgen.build import build_agreements
+    from agreementgen.build.pipeline import build_agreements
 
     written: list[Path] = []
     unchanged: list[Path] = []
@@ -206,7 +206,7 @@ def schema(out: Path) -> None:
     \b
         agreementgen schema --out schema
     """
-    from agreementgen.schema import write_schemas
+    from agreementgen.source.schema import write_schemas
 
     changed = write_schemas(out)
     for path in changed:
@@ -232,7 +232,7 @@ def fmt_command(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
     \b
         agreementgen fmt --check --diff agreements/viborg
     """
-    from agreementgen.fmt import format_paths
+    from agreementgen.review.fmt import format_paths
 
     report = format_paths(paths, check=check, diff=diff)
     for line in report.messages:
@@ -256,7 +256,7 @@ def textconv(file: Path) -> None:
         agreementgen textconv "output/viborg/Strategisk samarbejdsaftale.docx"
     """
     from agreementgen.errors import display_path
-    from agreementgen.textconv import NotAWordFile, docx_to_text
+    from agreementgen.review.textconv import NotAWordFile, docx_to_text
 
     try:
         click.echo(docx_to_text(file.read_bytes()), nl=False)
@@ -289,7 +289,7 @@ def diff_command(revisions: tuple[str, ...], style: str, exit_code: bool) -> Non
     \b
         agreementgen diff main --format markdown
     """
-    from agreementgen.diff import FORMATTERS, DiffResult, diff_revisions
+    from agreementgen.review.diff import FORMATTERS, DiffResult, diff_revisions
 
     if len(revisions) > 2:
         raise click.UsageError("give at most two revisions")
@@ -331,7 +331,7 @@ def redline_command(old: str, new: str, paths: tuple[Path, ...], out: Path, auth
     \b
         agreementgen redline main HEAD agreements/viborg --out redline
     """
-    from agreementgen.redline import Redline, redline_revisions
+    from agreementgen.review.redline import Redline, redline_revisions
 
     written: list[Redline] = []
 
@@ -361,7 +361,7 @@ def check_templates_command(paths: tuple[Path, ...]) -> None:
     \b
         agreementgen check-templates agreements/viborg
     """
-    from agreementgen.template_check import check_templates
+    from agreementgen.render.check_templates import check_templates
 
     def action() -> list[Diagnostic]:
         report = check_templates(paths)

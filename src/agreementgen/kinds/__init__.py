@@ -14,11 +14,12 @@ import pkgutil
 from pathlib import Path, PurePosixPath
 
 from agreementgen.kinds.base import Kind
-from agreementgen.model import Agreement
+from agreementgen.source.model import Agreement
+from agreementgen.source.names import AGREEMENT_FILE
 
 AGREEMENT = Kind(
     key="agreement",
-    pattern="agreement.yaml",
+    pattern=AGREEMENT_FILE,
     model=Agreement,
     schema="agreement.schema.json",
     title="Strategisk samarbejdsaftale",

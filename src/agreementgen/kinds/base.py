@@ -20,6 +20,12 @@ class Kind:
         order: where it comes in listings (the agreement is 0).
         required: whether LBF requires it in the upload.
         package: its package under agreementgen.kinds, with `rules` and `view` modules.
+        reads: the keys of the other kinds whose documents its view reads, besides the
+            agreement, which every document reads (parties, period, board). Incremental
+            builds rebuild it when one of those changes, and the manifest lists them.
+        per_focus_area: one document per chosen focus area (the delaftaler), not one in all.
+        own_layout: LBF's template for it is per case and not public, so agreementgen lays
+            it out itself; the checklist says so.
     """
 
     key: str
@@ -30,6 +36,9 @@ class Kind:
     order: int
     required: bool = True
     package: str = ""
+    reads: tuple[str, ...] = ()
+    per_focus_area: bool = False
+    own_layout: bool = False
 
     @property
     def view(self) -> str:

@@ -11,4 +11,6 @@ KIND = Kind(
     title="Budget",
     order=20,
     package=__name__,
+    reads=("sub_agreement",),  # its lines name the delaftaler's activities
+    own_layout=True,
 )

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import TypeVar
 
-from agreementgen import formatting
-from agreementgen.folder import LoadedAgreement
 from agreementgen.kinds.budget.model import (
     CROSS_CUTTING_LABEL,
     LBF,
@@ -23,8 +21,10 @@ from agreementgen.kinds.budget.model import (
     LineArea,
 )
 from agreementgen.kinds.sub_agreement.model import SubAgreement
-from agreementgen.model import Agreement, FocusAreaKey, PartyKind
-from agreementgen.packs import Pack
+from agreementgen.source.folder import LoadedAgreement
+from agreementgen.source.model import Agreement, FocusAreaKey, PartyKind
+from agreementgen.source.packs import Pack
+from agreementgen.text import danish as formatting
 
 K = TypeVar("K", bound=Hashable)
 SUB_AGREEMENT = "sub_agreement"

@@ -17,7 +17,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, Strict, StrictBool, WithJsonSchema, field_validator
 
-from agreementgen.model import Body, DocumentModel, Id, Model, Number, Text, titled
+from agreementgen.source.model import Body, DocumentModel, Id, Model, Number, Text, titled
+from agreementgen.source.names import ID_PATTERN
 
 LBF = "lbf"
 LBF_NAME = "Landsbyggefonden"
@@ -82,7 +83,6 @@ Amount = Annotated[
     BeforeValidator(_whole_kroner),
 ]
 Year = Annotated[int, Field(ge=2000, le=2099)]
-_ID_PATTERN = "^[a-z0-9][a-z0-9-]{0,62}$"
 # pydantic cannot say that the keys are years; editors should know.
 _AMOUNTS_SCHEMA = {
     "type": "object",
@@ -91,7 +91,7 @@ _AMOUNTS_SCHEMA = {
     "additionalProperties": {
         "type": "object",
         "propertyNames": {
-            "pattern": _ID_PATTERN,
+            "pattern": ID_PATTERN,
             "description": "'lbf', a party's id or a funder's id.",
         },
         "additionalProperties": {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from agreementgen.checks import Context
+from agreementgen.checks.agreement import Context
+from agreementgen.checks.rules import Rule, document_missing
 from agreementgen.errors import Diagnostic, Note, suggestion
-from agreementgen.folder import LoadedAgreement, LoadedDocument
 from agreementgen.kinds.budget import KIND as BUDGET
 from agreementgen.kinds.budget.figures import (
     activities,
@@ -20,8 +20,8 @@ from agreementgen.kinds.budget.figures import (
     year_span,
 )
 from agreementgen.kinds.budget.model import LBF, Budget, LineArea
-from agreementgen.model import PartyKind
-from agreementgen.rules import Rule, document_missing
+from agreementgen.source.folder import LoadedAgreement, LoadedDocument
+from agreementgen.source.model import PartyKind
 
 
 def _budgets(loaded: LoadedAgreement) -> Iterator[tuple[LoadedDocument, Budget]]:
@@ -41,7 +41,7 @@ def years_cover_period(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagno
     span = year_span(wanted)
 
     def runs() -> Note:
-        from agreementgen.formatting import long_date  # Babel only when a note needs it
+        from agreementgen.text.danish import long_date  # Babel only when a note needs it
 
         text = f"the period runs {long_date(period.start)} – {long_date(period.end)}"
         return ctx.note(("period",), text)

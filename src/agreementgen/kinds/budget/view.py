@@ -10,18 +10,6 @@ import datetime
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from agreementgen.document import (
-    DataTable,
-    Fact,
-    View,
-    ViewBlock,
-    numbered,
-    period_text,
-    simple_document,
-    view_blocks,
-)
-from agreementgen.folder import LoadedAgreement, LoadedDocument
-from agreementgen.formatting import long_date, number
 from agreementgen.kinds.budget.figures import (
     Source,
     activities,
@@ -36,8 +24,20 @@ from agreementgen.kinds.budget.figures import (
 )
 from agreementgen.kinds.budget.model import LBF, Budget, BudgetLine, CostCategory, Entry, LineArea
 from agreementgen.kinds.budget.xlsx import Sheet, workbook
-from agreementgen.markdown import Heading, ListBlock, Paragraph, Span
-from agreementgen.packs import Pack
+from agreementgen.source.folder import LoadedAgreement, LoadedDocument
+from agreementgen.source.packs import Pack
+from agreementgen.text.danish import long_date, number
+from agreementgen.text.markdown import Heading, ListBlock, Paragraph, Span
+from agreementgen.views.document import (
+    DataTable,
+    Fact,
+    View,
+    ViewBlock,
+    numbered,
+    period_text,
+    simple_document,
+    view_blocks,
+)
 
 TITLE = "Budget"
 XLSX = f"{TITLE}.xlsx"

@@ -12,12 +12,11 @@ the time of the build.
 from __future__ import annotations
 
 import datetime
-import io
 import math
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -26,9 +25,9 @@ from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from agreementgen.files import office_file
 from agreementgen.kinds.budget.figures import Source
 from agreementgen.kinds.budget.model import LBF, BudgetLine
-from agreementgen.output import restamp_zip
 
 FONT = "Calibri"
 FIXED_TIME = datetime.datetime(2000, 1, 1)  # as the Word files: no build time in the file
@@ -101,10 +100,12 @@ def workbook(sheet: Sheet) -> bytes:
 
 def _save(wb: Workbook) -> bytes:
     """Write the workbook with fixed entry times."""
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()  # save_workbook would stamp "modified" with now
-    return restamp_zip(raw.getvalue())
+
+    def write(out: BinaryIO) -> None:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            ExcelWriter(wb, archive).save()  # save_workbook would stamp "modified" with now
+
+    return office_file(write)
 
 
 def _font(**kwargs: object) -> Font:

@@ -11,4 +11,5 @@ KIND = Kind(
     title="Beredskabsplan",
     order=40,
     package=__name__,
+    own_layout=True,
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from agreementgen.model import Body, DocumentModel, Id, Model, Text, titled
+from agreementgen.source.model import Body, DocumentModel, Id, Model, Text, titled
 
 
 class Scenario(Model):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from agreementgen.checks import Context, Loc
+from agreementgen.checks.agreement import Context, Loc
+from agreementgen.checks.rules import Rule, document_missing
 from agreementgen.errors import Diagnostic, Severity
-from agreementgen.folder import LoadedAgreement, LoadedDocument
 from agreementgen.kinds.contingency import KIND as CONTINGENCY
 from agreementgen.kinds.contingency.model import ContingencyPlan
-from agreementgen.load import Source
-from agreementgen.rules import Rule, document_missing
+from agreementgen.source.folder import LoadedAgreement, LoadedDocument
+from agreementgen.source.load import Source
 
 
 def _plans(loaded: LoadedAgreement) -> Iterator[tuple[LoadedDocument, ContingencyPlan]]:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agreementgen import formatting
-from agreementgen.document import (
+from agreementgen.kinds.contingency import KIND
+from agreementgen.kinds.contingency.model import ContingencyPlan, Scenario
+from agreementgen.source.folder import LoadedAgreement, LoadedDocument
+from agreementgen.source.model import Block
+from agreementgen.text import danish as formatting
+from agreementgen.text.markdown import Heading, ListBlock, Paragraph, Span
+from agreementgen.views.document import (
     DataTable,
     Fact,
     View,
@@ -15,11 +20,6 @@ from agreementgen.document import (
     simple_document,
     view_blocks,
 )
-from agreementgen.folder import LoadedAgreement, LoadedDocument
-from agreementgen.kinds.contingency import KIND
-from agreementgen.kinds.contingency.model import ContingencyPlan, Scenario
-from agreementgen.markdown import Heading, ListBlock, Paragraph, Span
-from agreementgen.model import Block
 
 
 def _labelled(label: str, text: str) -> Paragraph:

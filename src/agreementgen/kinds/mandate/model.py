@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from agreementgen.model import Body, DocumentModel, Text, titled
+from agreementgen.source.model import Body, DocumentModel, Text, titled
 
 
 class BoardMandate(DocumentModel):

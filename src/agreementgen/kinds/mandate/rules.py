@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from agreementgen.checks import Context
+from agreementgen.checks.agreement import Context
+from agreementgen.checks.rules import Rule, document_missing
 from agreementgen.errors import Diagnostic
-from agreementgen.folder import LoadedAgreement
 from agreementgen.kinds.mandate import KIND as MANDATE
 from agreementgen.kinds.mandate.model import BoardMandate
-from agreementgen.rules import Rule, document_missing
+from agreementgen.source.folder import LoadedAgreement
 
 # A date as the regulations are cited: "11. december 2019", "19. marts 2015".
 _CITED_DATE = re.compile(r"\d{1,2}\. [a-zæøå]+ \d{4}")

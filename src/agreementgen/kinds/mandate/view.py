@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agreementgen.document import (
+from agreementgen.kinds.mandate.model import BoardMandate
+from agreementgen.source.folder import LoadedAgreement, LoadedDocument
+from agreementgen.source.model import Block
+from agreementgen.text.danish import long_date
+from agreementgen.text.markdown import Heading, Paragraph, Span
+from agreementgen.views.document import (
     Fact,
     View,
     ViewBlock,
@@ -15,11 +20,6 @@ from agreementgen.document import (
     task_blocks,
     view_blocks,
 )
-from agreementgen.folder import LoadedAgreement, LoadedDocument
-from agreementgen.formatting import long_date
-from agreementgen.kinds.mandate.model import BoardMandate
-from agreementgen.markdown import Heading, Paragraph, Span
-from agreementgen.model import Block
 
 
 def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:

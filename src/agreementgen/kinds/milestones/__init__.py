@@ -11,4 +11,6 @@ KIND = Kind(
     title="Milepælsplan",
     order=30,
     package=__name__,
+    reads=("sub_agreement",),  # its milestones name the delaftaler's activities
+    own_layout=True,
 )

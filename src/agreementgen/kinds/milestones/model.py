@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, WithJsonSchema, model_validator
 
-from agreementgen.model import (
+from agreementgen.source.model import (
     Body,
     DocumentModel,
     FocusAreaKey,

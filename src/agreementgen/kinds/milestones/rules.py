@@ -6,15 +6,15 @@ import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from agreementgen.checks import Context, Loc
+from agreementgen.checks.agreement import Context, Loc
+from agreementgen.checks.rules import Rule, document_missing
 from agreementgen.errors import Diagnostic, Note, suggestion
-from agreementgen.folder import LoadedAgreement, LoadedDocument
 from agreementgen.kinds.milestones import KIND as MILESTONES
 from agreementgen.kinds.milestones.model import Milestone, MilestoneKind, MilestonePlan
 from agreementgen.kinds.sub_agreement import KIND as SUB_AGREEMENT
 from agreementgen.kinds.sub_agreement.model import SubAgreement
-from agreementgen.model import FocusAreaKey
-from agreementgen.rules import Rule, document_missing
+from agreementgen.source.folder import LoadedAgreement, LoadedDocument
+from agreementgen.source.model import FocusAreaKey
 
 BOARD = "board"  # `responsible: board` names the board itself
 

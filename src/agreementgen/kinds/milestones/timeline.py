@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from agreementgen.drawing import Drawing
 from agreementgen.kinds.milestones.model import (
     CROSS_CUTTING_LABEL,
     KIND_LABELS,
@@ -22,8 +21,9 @@ from agreementgen.kinds.milestones.model import (
     MilestoneKind,
     MilestonePlan,
 )
-from agreementgen.model import FocusAreaKey, FocusAreas
-from agreementgen.packs import Pack
+from agreementgen.source.model import FocusAreaKey, FocusAreas
+from agreementgen.source.packs import Pack
+from agreementgen.views.drawing import BAND, INK, MUTED, RULE, Drawing
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -42,7 +42,6 @@ STYLES: dict[MilestoneKind, tuple[str, str]] = {
     MilestoneKind.PHYSICAL_PLAN: ("#8C6D31", "p"),
     MilestoneKind.CLOSING: ("#D55E00", "*"),
 }
-INK, MUTED, RULE, BAND = "#1d1d1b", "#5a5a5a", "#9aa5ad", "#f1f4f7"
 FONT = "DejaVu Sans"
 # Two milestones share a lane of their row only if they are this many days apart, so that
 # their markers do not overlap; otherwise the row grows by a lane.

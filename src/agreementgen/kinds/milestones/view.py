@@ -7,19 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from agreementgen import formatting
-from agreementgen.document import (
-    DataTable,
-    Fact,
-    FigureView,
-    View,
-    ViewBlock,
-    numbered,
-    period_text,
-    simple_document,
-    view_blocks,
-)
-from agreementgen.folder import LoadedAgreement, LoadedDocument
 from agreementgen.kinds.milestones import KIND
 from agreementgen.kinds.milestones import timeline as timeline_picture
 from agreementgen.kinds.milestones.model import (
@@ -31,7 +18,20 @@ from agreementgen.kinds.milestones.model import (
 )
 from agreementgen.kinds.sub_agreement import KIND as SUB_AGREEMENT
 from agreementgen.kinds.sub_agreement.model import SubAgreement
-from agreementgen.markdown import Heading, Paragraph, Span
+from agreementgen.source.folder import LoadedAgreement, LoadedDocument
+from agreementgen.text import danish as formatting
+from agreementgen.text.markdown import Heading, Paragraph, Span
+from agreementgen.views.document import (
+    DataTable,
+    Fact,
+    FigureView,
+    View,
+    ViewBlock,
+    numbered,
+    period_text,
+    simple_document,
+    view_blocks,
+)
 
 # Type and status share a column, one above the other: six columns on a portrait page left
 # the milestone's own text a column 3.3 cm wide, four to six lines for a sentence.

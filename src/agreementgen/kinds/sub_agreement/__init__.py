@@ -11,4 +11,6 @@ KIND = Kind(
     title="Delaftale",
     order=10,
     package=__name__,
+    per_focus_area=True,
+    own_layout=True,
 )

@@ -6,7 +6,7 @@ import datetime
 
 from pydantic import ConfigDict, model_validator
 
-from agreementgen.model import (
+from agreementgen.source.model import (
     Body,
     Count,
     DocumentModel,

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePosixPath
 
-from agreementgen.checks import Context, Loc
+from agreementgen.checks.agreement import Context, Loc
+from agreementgen.checks.rules import Rule
 from agreementgen.errors import Diagnostic, suggestion
-from agreementgen.folder import LoadedAgreement, LoadedDocument
 from agreementgen.kinds.sub_agreement import KIND as SUB_AGREEMENT
 from agreementgen.kinds.sub_agreement.model import PartPeriod, SubAgreement
-from agreementgen.model import FocusAreaKey
-from agreementgen.rules import Rule
+from agreementgen.source.folder import LoadedAgreement, LoadedDocument
+from agreementgen.source.model import FocusAreaKey
+from agreementgen.source.names import ID
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _FOLDER = PurePosixPath(SUB_AGREEMENT.pattern).parent
 
 
@@ -203,7 +202,7 @@ def ids_resolve(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
         known = [p.id for p in sub.parties]
         for i, activity in enumerate(sub.activities):
             for j, partner in enumerate(activity.partners):
-                if partner in known or not _ID.match(partner):
+                if partner in known or not ID.match(partner):
                     continue
                 close = difflib.get_close_matches(partner, known, n=1)
                 # 'frivillige' is a partner written as text; 'jobcenter-vibrog' a mistyped id.

@@ -5,7 +5,26 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from agreementgen.document import (
+from agreementgen.kinds.sub_agreement.model import (
+    Activity,
+    OperationalParty,
+    PartPeriod,
+    SubAgreement,
+)
+from agreementgen.source.folder import LoadedAgreement, LoadedDocument
+from agreementgen.source.model import Agreement
+from agreementgen.source.packs import Pack
+from agreementgen.text.danish import long_date
+from agreementgen.text.markdown import (
+    Heading,
+    ListBlock,
+    MdBlock,
+    Paragraph,
+    Span,
+    parse_markdown,
+    plain_text,
+)
+from agreementgen.views.document import (
     DataTable,
     Fact,
     View,
@@ -15,25 +34,6 @@ from agreementgen.document import (
     simple_document,
     view_blocks,
 )
-from agreementgen.folder import LoadedAgreement, LoadedDocument
-from agreementgen.formatting import long_date
-from agreementgen.kinds.sub_agreement.model import (
-    Activity,
-    OperationalParty,
-    PartPeriod,
-    SubAgreement,
-)
-from agreementgen.markdown import (
-    Heading,
-    ListBlock,
-    MdBlock,
-    Paragraph,
-    Span,
-    parse_markdown,
-    plain_text,
-)
-from agreementgen.model import Agreement
-from agreementgen.packs import Pack
 
 # The fixed line under the title of LBF's delaftale template (2015-18, lbf.md §7).
 KEEPING_CURRENT = (

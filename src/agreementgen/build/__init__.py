@@ -1,0 +1,1 @@
+"""Build stage: render what changed, stage it, publish it whole (manifest, checklist)."""

@@ -1,0 +1,162 @@
+"""Rendered files and what each was made from, packaged with manifest, checklist and upload zip."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agreementgen import __version__
+from agreementgen.build import incremental
+from agreementgen.errors import (
+    Diagnostic,
+)
+from agreementgen.files import stable_zip
+
+if TYPE_CHECKING:
+    from agreementgen.source.folder import LoadedAgreement
+    from agreementgen.source.model import Agreement
+
+logger = logging.getLogger(__name__)
+
+
+MANIFEST = incremental.MANIFEST
+CHECKLIST = "Upload-tjekliste"
+UPLOAD_ZIP = "LBF-upload.zip"
+UPLOAD_SUFFIXES = (".docx", ".xlsx", ".pdf", ".png")
+EXTRA = "extra"  # the role of a file made with a document (Budget.xlsx, Organisationsdiagram.png)
+# A staging or retired folder beside the output: '.<id>.staging-<pid>-<random>'.
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of an agreement's output and what it was made from.
+
+    `origin` is the YAML file of the document it belongs to, `role` its format ('docx',
+    'html', 'pdf') or 'extra', `inputs` the digest of everything it was made from and
+    `depends_on` the files of the agreement folder among those.
+    """
+
+    name: str
+    data: bytes
+    document: str
+    sources: tuple[str, ...]
+    template: str
+    summary: dict[str, object] = field(default_factory=dict)
+    origin: str = ""
+    role: str = ""
+    inputs: str = ""
+    depends_on: tuple[str, ...] = ()
+
+
+def document_date(agreement: Agreement) -> datetime.datetime:
+    """The agreement's own date: its last signature, or the start of its period if unsigned.
+
+    Documents carry it as their date unless SOURCE_DATE_EPOCH is set; never the build's time.
+    """
+    signed = [p.signatory.date for p in agreement.parties if p.signatory.date is not None]
+    day = max(signed) if signed else agreement.period.start
+    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
+
+
+def package(
+    item: LoadedAgreement,
+    outputs: Sequence[Output],
+    problems: Sequence[Diagnostic],
+    *,
+    final: bool,
+    zip_upload: bool,
+    when: datetime.datetime | None = None,
+    record: Mapping[str, object] | None = None,
+) -> dict[str, bytes]:
+    """Add the manifest, the checklist and (with `zip_upload`) the upload archive.
+
+    `problems` are the agreement's warnings; the checklist and the manifest give their paths
+    inside the agreement folder, so that the files do not depend on where the build ran.
+    """
+    from agreementgen.build import checklist
+    from agreementgen.render.html import render_checklist
+
+    files = {o.name: o.data for o in outputs}
+    entries = checklist.entries(item, sorted(files))
+    local = [_local(p, item.folder).format() for p in problems]
+    text = checklist.markdown(item, entries, local)
+    files[f"{CHECKLIST}.md"] = text.encode("utf-8")
+    files[f"{CHECKLIST}.html"] = render_checklist(text).encode("utf-8")
+    if zip_upload:
+        upload = sorted((n, d) for n, d in files.items() if n.endswith(UPLOAD_SUFFIXES))
+        files[UPLOAD_ZIP] = stable_zip(upload)
+    when = when or document_date(item.agreement)
+    files[MANIFEST] = _manifest(item, outputs, files, problems, final, when, record or {})
+    return files
+
+
+def _local(diagnostic: Diagnostic, folder: Path) -> Diagnostic:
+    """The diagnostic with its paths relative to the agreement folder."""
+    notes = tuple(replace(n, path=incremental.inside(n.path, folder)) for n in diagnostic.notes)
+    return replace(diagnostic, path=incremental.inside(diagnostic.path, folder), notes=notes)
+
+
+def _manifest(
+    item: LoadedAgreement,
+    outputs: Sequence[Output],
+    files: dict[str, bytes],
+    problems: Sequence[Diagnostic],
+    final: bool,
+    when: datetime.datetime,
+    record: Mapping[str, object],
+) -> bytes:
+    described = {o.name: o for o in outputs}
+    entries = []
+    for name in sorted(files):
+        output = described.get(name)
+        entries.append(
+            {
+                "name": name,
+                "sha256": hashlib.sha256(files[name]).hexdigest(),
+                "bytes": len(files[name]),
+                "document": output.document if output else None,
+                "sources": list(output.sources) if output else [],
+                "template": (output.template or None) if output else None,
+                "inputs": (output.inputs or None) if output else None,
+            }
+        )
+        if output and output.summary:
+            entries[-1]["summary"] = output.summary
+    documents: dict[str, dict[str, Any]] = {}
+    for output in outputs:
+        document = documents.setdefault(
+            output.origin,
+            {
+                "source": output.origin,
+                "inputs": output.inputs,
+                "depends_on": list(output.depends_on),
+                "files": {},
+                "extras": [],
+            },
+        )
+        if output.role == EXTRA:
+            document["extras"].append(output.name)
+        else:
+            document["files"][output.role] = output.name
+    manifest = {
+        "agreement": item.id,
+        "area_name": item.agreement.area_name,
+        "template_pack": item.pack.id.value,
+        "tool": f"agreementgen {__version__}",
+        "final": final,
+        "document_date": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "files": entries,
+        "documents": list(documents.values()),
+        "build": dict(record),
+        "warnings": [incremental.diagnostic_to_data(p, item.folder) for p in problems],
+    }
+    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+__all__ = ["CHECKLIST", "EXTRA", "MANIFEST", "UPLOAD_ZIP", "Output", "document_date", "package"]

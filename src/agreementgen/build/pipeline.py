@@ -1,0 +1,473 @@
+"""Build stage: read agreements, stop on errors, render what changed, swap finished output in.
+
+A build of several agreements spreads them over a process pool: each worker reads, checks and
+renders one agreement and hands back its files; the parent writes them into a staging folder
+beside each agreement's output folder and swaps the folders into place only once every
+agreement succeeded, so a build publishes all of its agreements or none. An agreement whose
+inputs are unchanged since its last build is skipped before it is parsed, and a document whose
+inputs are unchanged keeps its bytes (agreementgen.build.incremental). A killed build leaves no
+staging folder behind, or the next build removes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import importlib
+import logging
+import multiprocessing
+import os
+import shutil
+import threading
+from collections.abc import Generator, Iterable, Mapping, Sequence
+from concurrent.futures import as_completed
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agreementgen.build import incremental
+from agreementgen.build.fixed_text import fixed_text_problems
+from agreementgen.build.outputs import EXTRA, Output, document_date, package
+from agreementgen.build.processes import cpus, render_pdfs, signals_as_interrupts, worker_pool
+from agreementgen.build.staging import fill, new_staging, publish, recover
+from agreementgen.errors import (
+    AgreementError,
+    Diagnostic,
+    InputError,
+    RenderError,
+    Severity,
+)
+from agreementgen.files import source_date_epoch, with_core_dates
+from agreementgen.kinds import AGREEMENT
+from agreementgen.views.document_set import document_views
+
+if TYPE_CHECKING:
+    from agreementgen.source.folder import LoadedAgreement
+    from agreementgen.source.templates import Templates
+    from agreementgen.views.document import View
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("docx", "html", "pdf")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote, what it left as it was, and what it warned about."""
+
+    folders: list[Path]
+    warnings: list[Diagnostic]
+    unchanged: list[Path] = field(default_factory=list)
+
+
+def build_agreements(
+    paths: Sequence[Path],
+    *,
+    out: Path,
+    formats: Sequence[str] = FORMATS,
+    strict: bool = False,
+    final: bool = False,
+    zip_upload: bool = False,
+    jobs: int | None = None,
+) -> BuildResult:
+    """Build every agreement the paths name into `out/<agreement-id>/`.
+
+    Nothing is written unless every agreement is valid and rendered: the agreements that
+    succeeded are not published either when another failed. An agreement whose inputs and
+    options are those of its last build is left as it is. `jobs` caps the processes that
+    render (default: one per core).
+
+    Raises:
+        InputError: an agreement has errors (or warnings, with `strict`).
+        RenderError: a template could not be rendered.
+        AgreementError: SOURCE_DATE_EPOCH is not a number.
+    """
+    from agreementgen.source.folder import find_agreements
+
+    when = source_date_epoch()
+    settings = incremental.Settings(
+        tuple(formats), final, zip_upload, os.environ.get("SOURCE_DATE_EPOCH") or None
+    )
+    folders, problems = find_agreements(paths)
+    with signals_as_interrupts():
+        recover(out)
+        tasks: list[_Task] = []
+        unchanged: list[Path] = []
+        for folder in folders:
+            ident = folder.resolve().name
+            previous = incremental.Previous.read(out / ident)
+            # Taken before the files are read: a file changed meanwhile is built again next time.
+            own = incremental.folder_inputs(folder)
+            extra = {
+                name: incremental.extra_inputs(folder, [name])
+                for name in (previous.extra_inputs(folder) if previous else [])
+            }
+            digest = incremental.inputs_digest(settings, [*own, *_flat(extra.values())])
+            if previous is not None and previous.up_to_date(digest):
+                unchanged.append(out / ident)
+                problems += previous.warnings(folder)
+            else:
+                tasks.append(_Task(folder, ident, own, extra))
+        job = _Job(out, tuple(formats), final, strict, zip_upload, when, settings)
+        workers = max(1, min(jobs or cpus(), len(tasks)))
+        built = _build_all(tasks, job, workers, jobs or cpus(), problems)
+    order = {f.resolve().name: i for i, f in enumerate(folders)}
+    built.sort(key=lambda path: order.get(path.name, 0))
+    return BuildResult(built, problems, unchanged)
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One agreement to build, and its input files' digests, taken before it was read.
+
+    `extra` holds those of the folders outside the agreement folder that its last build read
+    (its own templates), by their path from the agreement folder.
+    """
+
+    folder: Path
+    ident: str
+    inputs: list[tuple[str, str]]
+    extra: dict[str, list[tuple[str, str]]]
+
+
+def _flat(groups: Iterable[list[tuple[str, str]]]) -> list[tuple[str, str]]:
+    return [entry for group in groups for entry in group]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """The options of a build, the same for every agreement."""
+
+    out: Path
+    formats: tuple[str, ...]
+    final: bool
+    strict: bool
+    zip_upload: bool
+    when: datetime.datetime | None
+    settings: incremental.Settings
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What building one agreement gave: its problems, and its files unless it failed."""
+
+    ident: str
+    problems: list[Diagnostic]
+    files: dict[str, bytes] | None = None
+    failure: str = ""
+
+
+def _fatal(problems: Sequence[Diagnostic], strict: bool) -> bool:
+    return any(p.severity is Severity.ERROR for p in problems) or (strict and bool(problems))
+
+
+def _build_all(
+    tasks: Sequence[_Task], job: _Job, workers: int, cpus: int, problems: list[Diagnostic]
+) -> list[Path]:
+    """Build `tasks`, stage their files as they come, publish all of them or none.
+
+    When `problems` already holds an error, the tasks are only checked, for their problems.
+    """
+    staged: dict[str, Path] = {}
+    existed = job.out.exists()
+    try:
+        outcomes = _outcomes(
+            tasks,
+            job,
+            workers,
+            pdf_workers=cpus if workers == 1 else 1,
+            aborted=_fatal(problems, job.strict),
+        )
+        with contextlib.closing(outcomes):
+            for outcome in outcomes:
+                problems += outcome.problems
+                if outcome.failure:
+                    raise RenderError(outcome.failure)
+                if _fatal(outcome.problems, job.strict):
+                    _abort()
+                elif outcome.files is not None and not _aborted():
+                    if outcome.ident in staged:  # two folders of one name: the last one wins
+                        shutil.rmtree(staged.pop(outcome.ident), ignore_errors=True)
+                    staged[outcome.ident] = new_staging(job.out, outcome.ident)
+                    fill(staged[outcome.ident], job.out / outcome.ident, outcome.files)
+        if _fatal(problems, job.strict):
+            raise InputError(problems)
+        return publish(job.out, staged)
+    except BaseException:
+        for staging in staged.values():
+            shutil.rmtree(staging, ignore_errors=True)
+        if not existed:
+            with contextlib.suppress(OSError):
+                job.out.rmdir()  # only if empty: the build made it and leaves nothing
+        raise
+
+
+# -- one agreement --------------------------------------------------------------------------
+
+# Set when an agreement failed: the others are then only checked, not rendered, so that the
+# build still reports every problem. Inherited by the pool's forked workers.
+_ABORT: Any = threading.Event()
+
+
+def _abort() -> None:
+    _ABORT.set()
+
+
+def _aborted() -> bool:
+    return bool(_ABORT.is_set())
+
+
+def _build_one(task: _Task, job: _Job, pdf_workers: int = 1) -> _Outcome:
+    """Read, check and render one agreement (in a worker process, or in the parent)."""
+    import jinja2
+
+    from agreementgen.checks.read import read_agreement
+
+    item, problems = read_agreement(task.folder, final=job.final)
+    if item is None or _fatal(problems, job.strict) or _aborted():
+        return _Outcome(task.ident, problems)
+    when = job.when or document_date(item.agreement)
+    previous = incremental.Previous.read(job.out / task.ident)
+    templates = incremental.templates_folder(item)
+    extra = [incremental.relative_name(templates, item.folder)] if templates else []
+    # The templates' digests too are taken before they are read.
+    inputs = task.inputs + _flat(
+        task.extra.get(name) or incremental.extra_inputs(item.folder, [name]) for name in extra
+    )
+    record = {
+        "inputs": incremental.inputs_digest(job.settings, inputs),
+        **job.settings.key(),
+        "templates": extra,
+        "tool": incremental.tool_digest(),
+    }
+    try:
+        outputs = render_agreement(
+            item,
+            job.formats,
+            final=job.final,
+            when=when,
+            previous=previous,
+            pdf_workers=pdf_workers,
+        )
+    except jinja2.TemplateError as exc:
+        where = f"{getattr(exc, 'name', None) or 'template'}:{getattr(exc, 'lineno', 0) or 0}"
+        return _Outcome(task.ident, problems, failure=f"{where}: {exc} (while rendering {item.id})")
+    except InputError as exc:
+        return _Outcome(task.ident, [*problems, *exc.diagnostics])
+    except AgreementError as exc:
+        return _Outcome(task.ident, problems, failure=exc.format_message())
+    if job.final and (altered := fixed_text_problems(item, outputs)):
+        return _Outcome(task.ident, [*problems, *altered])
+    own = [p for p in problems if _concerns(p, item)]
+    files = package(
+        item,
+        outputs,
+        own,
+        final=job.final,
+        zip_upload=job.zip_upload,
+        when=when,
+        record=record,
+    )
+    return _Outcome(task.ident, problems, files)
+
+
+def template_name(templates: Templates, name: str, folder: Path) -> str:
+    """The template a file is rendered from, as the manifest names it: the built-in one by its
+    name ('agreement.docx'), the agreement's own by its path from the agreement folder
+    ('templates/agreement.docx'), so that a reader can tell which one made the file."""
+    path = templates.path(name)
+    return incremental.relative_name(path, folder) if templates.is_own(path) else name
+
+
+def _concerns(diagnostic: Diagnostic, item: LoadedAgreement) -> bool:
+    return incremental.within(diagnostic.path, item.folder) is not None
+
+
+def render_agreement(
+    item: LoadedAgreement,
+    formats: Sequence[str],
+    *,
+    final: bool = False,
+    when: datetime.datetime | None = None,
+    previous: incremental.Previous | None = None,
+    pdf_workers: int = 1,
+) -> list[Output]:
+    """Render every document of one agreement in the requested formats.
+
+    With `previous`, a document whose inputs are those recorded there keeps the bytes of its
+    files, and is neither laid out nor rendered. `when` is the documents' date (default: the
+    agreement's); `pdf_workers` the processes that may lay out PDFs.
+    """
+    when = when or document_date(item.agreement)
+    salt = {"tool": incremental.tool_digest(), "final": final, "date": when.isoformat()}
+    plans = []
+    for source in [item.source.name, *(d.name for d in item.documents)]:
+        depends_on = tuple(incremental.dependencies(item, source))
+        digest = incremental.document_digest(item, depends_on, salt)
+        kept = _kept(previous, source, digest, formats)
+        plans.append((source, depends_on, digest, kept))
+    missing = [source for source, _, _, kept in plans if kept is None]
+    views = document_views(item, missing) if missing else {}
+    outputs: list[Output] = []
+    pending_pdfs: list[tuple[Output, str]] = []
+    for source, depends_on, digest, kept in plans:
+
+        def traced(output: Output) -> Output:
+            return replace(output, origin=source, inputs=digest, depends_on=depends_on)  # noqa: B023
+
+        if kept is not None:
+            outputs += [traced(o) for o in kept]
+            continue
+        logger.info("%s: rendering %s", item.id, source)
+        old = {o.role: o for o in _kept(previous, source, digest, formats, partial=True) or []}
+        new, pdf = _render_view(views[source], formats, old, when, item.folder)
+        outputs += [traced(o) for o in new]
+        if pdf is not None:
+            pending_pdfs.append((traced(pdf[0]), pdf[1]))
+    pdfs = render_pdfs([html for _, html in pending_pdfs], workers=pdf_workers)
+    for (output, _), data in zip(pending_pdfs, pdfs, strict=True):
+        outputs.append(replace(output, data=data))
+    logger.info(
+        "%s: %d documents rendered, %d kept", item.id, len(missing), len(plans) - len(missing)
+    )
+    return outputs
+
+
+def _render_view(
+    view: View,
+    formats: Sequence[str],
+    old: Mapping[str, Output],
+    when: datetime.datetime,
+    folder: Path,
+) -> tuple[list[Output], tuple[Output, str] | None]:
+    """Render a document's view in the formats `old` does not hold; the PDF is left to lay out.
+
+    Returns the files and, when a PDF is wanted, its output (without data) and its HTML.
+    """
+    agreement = view.stem == AGREEMENT.title
+    stem = view.stem
+    outputs: list[Output] = []
+    pdf: tuple[Output, str] | None = None
+
+    def output(role: str, data: bytes, name: str) -> Output:
+        template = template_name(view.document.templates, name, folder)
+        return Output(f"{stem}.{role}", data, stem, view.sources, template, role=role)
+
+    if "docx" in formats:
+        template = "agreement.docx" if agreement else "document.docx"
+        if "docx" in old:
+            outputs.append(old["docx"])
+        else:
+            from agreementgen.render.word import render_docx
+
+            outputs.append(output("docx", render_docx(view.document, when=when), template))
+    if "html" in formats or "pdf" in formats:
+        from agreementgen.render.html import render_html
+
+        template = "agreement.html.j2" if agreement else "document.html.j2"
+        html = render_html(view.document)
+        if "html" in formats:
+            outputs.append(old.get("html") or output("html", html.encode("utf-8"), template))
+        if "pdf" in formats:
+            if "pdf" in old:
+                outputs.append(old["pdf"])
+            else:
+                pdf = (output("pdf", b"", template), html)
+    # An extra file is its own document (Budget.xlsx, Organisationsdiagram.pdf).
+    for name, data in view.extras.items():
+        dated = with_core_dates(data, when) if name.endswith(".xlsx") else data
+        outputs.append(
+            Output(name, dated, name.rsplit(".", 1)[0], view.sources, "", view.summary, role=EXTRA)
+        )
+    return outputs, pdf
+
+
+def _kept(
+    previous: incremental.Previous | None,
+    source: str,
+    digest: str,
+    formats: Sequence[str],
+    *,
+    partial: bool = False,
+) -> list[Output] | None:
+    """The files the previous build made from `source` with inputs `digest`, still intact.
+
+    None unless every file wanted now is among them; with `partial`, whichever are.
+    """
+    record = previous.document(source, digest) if previous is not None else None
+    if previous is None or record is None:
+        return [] if partial else None
+    main = record.get("files") or {}
+    names = [(role, main.get(role)) for role in formats]
+    names += [(EXTRA, name) for name in record.get("extras") or []]
+    kept = []
+    entries = previous.files
+    for role, name in names:
+        data = previous.data(name) if name else None
+        if name is None or data is None:
+            if partial:
+                continue
+            return None
+        entry = entries[name]
+        kept.append(
+            Output(
+                name,
+                data,
+                str(entry.get("document") or ""),
+                tuple(entry.get("sources") or ()),
+                str(entry.get("template") or ""),
+                dict(entry.get("summary") or {}),
+                role=role,
+            )
+        )
+    return [o for o in kept if o.role != EXTRA] if partial else kept
+
+
+# -- processes ----------------------------------------------------------------------------------
+
+
+def _outcomes(
+    tasks: Sequence[_Task], job: _Job, workers: int, *, pdf_workers: int, aborted: bool
+) -> Generator[_Outcome, None, None]:
+    """Build each task, in this process or on `workers` processes, yielding as they finish.
+
+    Each worker builds whole agreements; a single agreement lays out its PDFs on a pool of
+    its own instead, so that pools are never nested.
+    """
+    global _ABORT
+    if workers < 2:
+        _ABORT = threading.Event()
+        if aborted:
+            _ABORT.set()
+        for task in tasks:
+            yield _build_one(task, job, pdf_workers)
+        return
+    context = multiprocessing.get_context("fork")
+    _ABORT = context.Event()
+    if aborted:
+        _ABORT.set()
+    else:
+        _preload(job.formats)
+    with worker_pool(workers, context) as pool:
+        futures = [pool.submit(_build_one, task, job) for task in tasks]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def _preload(formats: Sequence[str]) -> None:
+    """Import what every worker needs before forking: the workers share one copy of it, and
+    each starts at once instead of importing (matplotlib draws the organisation diagram of
+    every agreement)."""
+    from matplotlib.backends import backend_agg  # noqa: F401
+
+    from agreementgen.kinds import KINDS
+    from agreementgen.views import orgchart  # noqa: F401
+
+    for kind in KINDS[1:]:
+        importlib.import_module(kind.view)
+    incremental.tool_digest()
+    if "pdf" in formats:
+        import weasyprint  # noqa: F401
+
+
+__all__ = ["BuildResult", "build_agreements", "render_agreement"]

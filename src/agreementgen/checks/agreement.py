@@ -1,0 +1,391 @@
+"""Checks stage: rules that look across the whole agreement (ids, references, files, pack)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from agreementgen.errors import Diagnostic, Note, Severity, suggestion
+from agreementgen.source.load import Source
+from agreementgen.source.model import (
+    Agreement,
+    Block,
+    FigureBlock,
+    FocusAreaKey,
+    Insert,
+    InsertBlock,
+    PartyKind,
+)
+from agreementgen.source.names import AGREEMENT_FILE
+from agreementgen.source.packs import Pack
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a check needs besides the models: the files they came from and the pack.
+
+    `sources` maps each file's path inside the agreement folder to its loaded source.
+    """
+
+    sources: Mapping[str, Source]
+    pack: Pack
+    folder: Path
+
+    @property
+    def source(self) -> Source:
+        """The agreement's source."""
+        return self.sources[AGREEMENT_FILE]
+
+    def at(
+        self,
+        loc: Loc,
+        code: str,
+        message: str,
+        *,
+        hint: str = "",
+        warning: bool = False,
+        key: bool = False,
+        file: str = AGREEMENT_FILE,
+        notes: tuple[Note, ...] = (),
+    ) -> Diagnostic:
+        """Return a diagnostic pointing at `loc` (at its key with `key`) in `file`.
+
+        An empty `loc` means the whole file: the diagnostic has no line.
+        """
+        source = self.sources[file]
+        line, col = source.position(loc, key=key) if loc else (0, 0)
+        severity = Severity.WARNING if warning else Severity.ERROR
+        return Diagnostic(source.display, line, col, code, message, severity, hint, notes)
+
+    def note(self, loc: Loc, message: str, *, file: str = AGREEMENT_FILE) -> Note:
+        """Return a note pointing at `loc` in `file`: the other side of a disagreement."""
+        source = self.sources[file]
+        line, col = source.position(loc)
+        return Note(source.display, line, col, message)
+
+
+Check = Callable[[Agreement, Context], Iterator[Diagnostic]]
+
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def run_checks(agreement: Agreement, ctx: Context) -> list[Diagnostic]:
+    """Run every check and return all diagnostics."""
+    return [d for check in CHECKS for d in check(agreement, ctx)]
+
+
+def _duplicates(items: Iterable[tuple[Loc, str]], what: str, ctx: Context) -> Iterator[Diagnostic]:
+    seen: dict[str, Loc] = {}
+    for loc, ident in items:
+        if ident in seen:
+            line, _ = ctx.source.position(seen[ident])
+            yield ctx.at(
+                loc, "AG130", f"duplicate {what} id {ident!r}", hint=f"first used on line {line}"
+            )
+        else:
+            seen[ident] = loc
+
+
+def _unknown(
+    loc: Loc, what: str, ident: str, known: Sequence[str], ctx: Context, *, key: bool = False
+) -> Diagnostic:
+    hint = suggestion(ident, known, f"known {what} ids: {', '.join(known)}") if known else ""
+    return ctx.at(loc, "AG131", f"unknown {what} {ident!r}", hint=hint, key=key)
+
+
+def check_unique_ids(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
+    """Ids are unique within their kind."""
+    yield from _duplicates(
+        ((("parties", i, "id"), p.id) for i, p in enumerate(agreement.parties)), "party", ctx
+    )
+    yield from _duplicates(
+        ((("departments", i, "id"), d.id) for i, d in enumerate(agreement.departments)),
+        "department",
+        ctx,
+    )
+    yield from _duplicates(
+        ((("department_groups", i, "id"), g.id) for i, g in enumerate(agreement.department_groups)),
+        "department group",
+        ctx,
+    )
+    if agreement.board:
+        yield from _duplicates(
+            (
+                (("board", "subgroups", i, "id"), g.id)
+                for i, g in enumerate(agreement.board.subgroups)
+            ),
+            "subgroup",
+            ctx,
+        )
+    criteria = agreement.sections.area.criteria
+    if criteria:
+        base: Loc = ("sections", "area", "criteria")
+        yield from _duplicates(
+            (((*base, "criteria", i, "id"), c.id) for i, c in enumerate(criteria.criteria)),
+            "criterion",
+            ctx,
+        )
+        yield from _duplicates(
+            (((*base, "rows", i, "department"), r.department) for i, r in enumerate(criteria.rows)),
+            "criteria row department",
+            ctx,
+        )
+
+
+def check_references(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
+    """Every id that refers to another entry names one that exists, of the right kind."""
+    parties = [p.id for p in agreement.parties]
+    housing = [p.id for p in agreement.parties if p.kind is PartyKind.HOUSING_ORGANISATION]
+    groups = [g.id for g in agreement.department_groups]
+    departments = [d.id for d in agreement.departments]
+    for i, dep in enumerate(agreement.departments):
+        if dep.owner and dep.owner not in housing:
+            if dep.owner in parties:
+                yield ctx.at(
+                    ("departments", i, "owner"),
+                    "AG132",
+                    f"party {dep.owner!r} owns department {dep.id!r} but is not a housing "
+                    "organisation",
+                )
+            else:
+                yield _unknown(("departments", i, "owner"), "party", dep.owner, parties, ctx)
+        if dep.group and dep.group not in groups:
+            yield _unknown(("departments", i, "group"), "department group", dep.group, groups, ctx)
+    if agreement.board:
+        for i, member in enumerate(agreement.board.members):
+            if member.party not in parties:
+                yield _unknown(
+                    ("board", "members", i, "party"), "party", member.party, parties, ctx
+                )
+    criteria = agreement.sections.area.criteria
+    if criteria:
+        ids = [c.id for c in criteria.criteria]
+        for i, row in enumerate(criteria.rows):
+            loc: Loc = ("sections", "area", "criteria", "rows", i)
+            if row.department not in departments:
+                yield _unknown((*loc, "department"), "department", row.department, departments, ctx)
+            for key in row.values:
+                if key not in ids:
+                    yield _unknown((*loc, "values", key), "criterion", key, ids, ctx, key=True)
+    areas = agreement.sections.focus_areas
+    for key in FocusAreaKey:
+        area = getattr(areas, key.value)
+        for j, other in enumerate(area.cross_cutting_in if area else ()):
+            target = getattr(areas, other.value)
+            at: Loc = ("sections", "focus_areas", key.value, "cross_cutting_in", j)
+            if other is key:
+                yield ctx.at(at, "AG133", f"{key.value} cannot be carried by itself")
+            elif target is None or not target.chosen:
+                message = f"{key.value} is carried by {other.value}, "
+                yield ctx.at(at, "AG133", message + "which is not a chosen focus area")
+
+
+def check_baselines(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
+    """Baselines name the pack's indicators, once each."""
+    indicators = ctx.pack.indicators
+    seen: dict[int, int] = {}
+    for i, baseline in enumerate(agreement.sections.goals.baselines):
+        loc: Loc = ("sections", "goals", "baselines", i, "indicator")
+        if baseline.indicator not in indicators:
+            yield ctx.at(
+                loc,
+                "AG134",
+                f"indicator {baseline.indicator} is not in template pack {ctx.pack.id.value}",
+                hint=f"the pack has indicators 1-{max(indicators)}",
+            )
+        elif baseline.indicator in seen:
+            yield ctx.at(
+                loc,
+                "AG130",
+                f"duplicate baseline for indicator {baseline.indicator}",
+                hint=f"first given as baselines[{seen[baseline.indicator]}]",
+            )
+        else:
+            seen[baseline.indicator] = i
+        if baseline.not_available and (baseline.area or baseline.comparison):
+            yield ctx.at(
+                ("sections", "goals", "baselines", i, "not_available"),
+                "AG135",
+                "a baseline has values or a reason they are not available, not both",
+            )
+
+
+def _blocks(agreement: Agreement) -> Iterator[tuple[Loc, Block]]:
+    sections = agreement.sections
+    named = {
+        "area": sections.area.body,
+        "vision": sections.vision.body,
+        "organisation": sections.organisation.body,
+        "interplay": sections.interplay.body,
+        "goals": sections.goals.body,
+        "evaluation": sections.evaluation.body,
+        "revision": sections.revision.body,
+    }
+    for name, body in named.items():
+        for i, block in enumerate(body):
+            yield ("sections", name, "body", i), block
+    for key in FocusAreaKey:
+        area = getattr(sections.focus_areas, key.value)
+        for i, block in enumerate(area.problem_complex if area else ()):
+            yield ("sections", "focus_areas", key.value, "problem_complex", i), block
+    if agreement.board:
+        for g, group in enumerate(agreement.board.subgroups):
+            for i, block in enumerate(group.description):
+                yield ("board", "subgroups", g, "description", i), block
+
+
+def check_figures(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
+    """Figure files exist inside the agreement folder and are PNG or JPEG images."""
+    root = ctx.folder.resolve()
+    for loc, block in _blocks(agreement):
+        if not isinstance(block, FigureBlock) or block.figure.image is None:
+            continue
+        at = (*loc, "figure", "image")
+        target = (root / block.figure.image).resolve()
+        if not target.is_relative_to(root):
+            yield ctx.at(
+                at, "AG136", f"image {block.figure.image!r} is outside the agreement folder"
+            )
+            continue
+        if target.is_dir():
+            yield ctx.at(at, "AG137", f"image file {block.figure.image!r} is a folder, not a file")
+            continue
+        try:
+            if target.exists() and not target.is_file():
+                # A named pipe or a device: opening one can wait forever.
+                message = f"image file {block.figure.image!r} is not a regular file"
+                yield ctx.at(at, "AG137", message)
+                continue
+            with target.open("rb") as handle:
+                head = handle.read(len(IMAGE_SIGNATURES[0]))
+        except FileNotFoundError:
+            yield ctx.at(at, "AG137", f"image file {block.figure.image!r} not found")
+            continue
+        except OSError as exc:
+            message = f"image file {block.figure.image!r} cannot be read: {exc.strerror}"
+            yield ctx.at(at, "AG137", message)
+            continue
+        if not head.startswith(IMAGE_SIGNATURES):
+            yield ctx.at(
+                at,
+                "AG138",
+                f"{block.figure.image!r} is not a PNG or JPEG image",
+                hint="export the picture as PNG",
+            )
+        elif not _readable_image(target):
+            yield ctx.at(
+                at,
+                "AG138",
+                f"{block.figure.image!r} is a damaged PNG or JPEG image (cut short or corrupt)",
+                hint="export the picture as PNG again",
+            )
+
+
+def _readable_image(path: Path) -> bool:
+    """Whether Word's image reader (python-docx, as the build uses it) can read the picture."""
+    from docx.image.image import Image
+
+    try:
+        Image.from_file(str(path))
+    except Exception:  # any failure to parse untrusted bytes means the same: damaged
+        return False
+    return True
+
+
+def check_inserts(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
+    """A generated table or list has the data it is generated from."""
+    needs = {
+        Insert.DEPARTMENTS: bool(agreement.departments),
+        Insert.CRITERIA: agreement.sections.area.criteria is not None,
+        Insert.BOARD: agreement.board is not None,
+        Insert.BOARD_TASKS: bool(agreement.board and agreement.board.tasks),
+        Insert.SUBGROUPS: bool(agreement.board and agreement.board.subgroups),
+        Insert.ORG_CHART: True,  # drawn from the parties alone if need be; AG208 wants a board
+    }
+    source_of = {
+        Insert.DEPARTMENTS: "departments",
+        Insert.CRITERIA: "sections.area.criteria",
+        Insert.BOARD: "board",
+        Insert.BOARD_TASKS: "board.tasks",
+        Insert.SUBGROUPS: "board.subgroups",
+        Insert.ORG_CHART: "board",
+    }
+    for loc, block in _blocks(agreement):
+        if isinstance(block, InsertBlock) and not needs[block.insert]:
+            yield ctx.at(
+                (*loc, "insert"),
+                "AG139",
+                f"insert {block.insert.value!r} has no data",
+                hint=f"fill in {source_of[block.insert]}",
+            )
+
+
+def check_templates_folder(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
+    """An agreement's own templates folder lies inside the project, exists, holds templates."""
+    from agreementgen.source.templates import CHECKLIST_HTML, REPLACEABLE, project_root
+
+    if agreement.templates is None:
+        return
+    at: Loc = ("templates",)
+    value = agreement.templates
+    root = project_root(ctx.folder)
+    try:
+        folder = (ctx.folder / value).resolve()
+    except (OSError, RuntimeError) as exc:
+        yield ctx.at(at, "AG180", f"templates folder {value!r} cannot be read: {exc}")
+        return
+    if not folder.is_relative_to(root):
+        yield ctx.at(
+            at,
+            "AG181",
+            f"templates folder {value!r} is outside the project",
+            hint="templates may only be read from inside the project (the folder agreementgen "
+            "runs in), e.g. a folder `templates` beside agreement.yaml",
+        )
+        return
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "not found"
+        yield ctx.at(
+            at,
+            "AG180",
+            f"templates folder {value!r} {what}",
+            hint="the folder is relative to the agreement folder",
+        )
+        return
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        try:
+            outside = not path.resolve().is_relative_to(folder)
+        except (OSError, RuntimeError):
+            outside = True
+        if outside:
+            message = f"template {name!r} is a link to a file outside the templates folder"
+            yield ctx.at(at, "AG181", message, hint="copy the file into the templates folder")
+        elif name == CHECKLIST_HTML:
+            yield ctx.at(
+                at,
+                "AG189",
+                f"{name!r} in the templates folder is not used: the upload checklist keeps "
+                "agreementgen's layout",
+                warning=True,
+            )
+        elif path.suffix in (".docx", ".css") and name not in REPLACEABLE:
+            close = difflib.get_close_matches(name, REPLACEABLE, n=1)
+            known = ", ".join(REPLACEABLE)
+            hint = f"did you mean {close[0]!r}?" if close else f"templates are: {known}"
+            message = f"{name!r} in the templates folder is not a template agreementgen uses"
+            yield ctx.at(at, "AG189", message, hint=hint, warning=True)
+
+
+CHECKS: tuple[Check, ...] = (
+    check_unique_ids,
+    check_references,
+    check_baselines,
+    check_figures,
+    check_inserts,
+    check_templates_folder,
+)

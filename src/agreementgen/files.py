@@ -1,0 +1,148 @@
+"""Writing files so that nothing is ever half-written, and the same input gives the same bytes."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import re
+import struct
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import BinaryIO
+
+from agreementgen.errors import AgreementError
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and an atomic rename.
+
+    The file keeps its permissions, or gets those a plain write would give it: mkstemp makes
+    the temporary file private.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        Path(tmp).chmod(mode)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# The earliest time a zip entry can carry: archives built from the same files are the same bytes.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_DOS_TIME = (
+    (ZIP_TIME[3] << 11) | (ZIP_TIME[4] << 5) | (ZIP_TIME[5] // 2),
+    ((ZIP_TIME[0] - 1980) << 9) | (ZIP_TIME[1] << 5) | ZIP_TIME[2],
+)
+# Entries are files of a Unix system with mode rw-r--r--, whatever system wrote them:
+# Python's zipfile would otherwise record Windows on Windows.
+_UNIX = 3
+_ENTRY_MODE = 0o644 << 16
+_CENTRAL = b"PK\x01\x02"
+_LOCAL = b"PK\x03\x04"
+
+
+def stable_zip(files: Iterable[tuple[str, bytes]]) -> bytes:
+    """Return a zip of `files` in the order given, with fixed times and permissions."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = _ENTRY_MODE
+            info.create_system = _UNIX
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def office_file(save: Callable[[BinaryIO], object]) -> bytes:
+    """Return the bytes of an Office file (DOCX, XLSX) that `save` writes, restamped so that the
+    same content gives the same bytes on every run and every system.
+
+    Every Word and Excel file agreementgen makes goes through here: `save` is python-docx's or
+    docxtpl's `save`, or a function that writes a workbook.
+    """
+    out = io.BytesIO()
+    save(out)
+    return restamp_zip(out.getvalue())
+
+
+def restamp_zip(data: bytes) -> bytes:
+    """Return a zip-based file (DOCX, XLSX) with fixed entry times and permissions.
+
+    Office libraries stamp every entry with the time of saving; nothing else in them varies.
+    Only the headers are patched: the entries keep their order and their compressed bytes,
+    which spares decompressing and compressing the whole file again.
+    """
+    patched = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = len(archive.infolist())
+        at = archive.start_dir  # where the central directory starts
+    for _ in range(entries):
+        if patched[at : at + 4] != _CENTRAL:
+            raise zipfile.BadZipFile("central directory entry expected")
+        # A central directory entry: "made by" at 4, time and date at 12, the lengths of
+        # name, extra and comment at 28, 30 and 32, mode at 38, its local header's offset at 42.
+        names, extra, comment = struct.unpack_from("<3H", patched, at + 28)
+        (local,) = struct.unpack_from("<I", patched, at + 42)
+        if patched[local : local + 4] != _LOCAL:  # data before the archive: not ours to patch
+            raise zipfile.BadZipFile("local file header expected")
+        patched[at + 5] = _UNIX  # "version made by": the system is its high byte
+        struct.pack_into("<2H", patched, at + 12, *_DOS_TIME)
+        struct.pack_into("<I", patched, at + 38, _ENTRY_MODE)
+        struct.pack_into("<2H", patched, local + 10, *_DOS_TIME)  # the local header's copy
+        at += 46 + names + extra + comment
+    return bytes(patched)
+
+
+_CORE = "docProps/core.xml"
+_CORE_DATE = re.compile(r"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def with_core_dates(data: bytes, when: datetime.datetime) -> bytes:
+    """Rewrite an Office file (DOCX, XLSX) with `when` as its created and modified date.
+
+    The dates are in docProps/core.xml; the file is repacked with fixed entry times.
+    """
+    stamp = when.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    dated = [
+        (name, _CORE_DATE.sub(rf"\g<1>{stamp}\g<3>", content.decode("utf-8")).encode("utf-8"))
+        if name == _CORE
+        else (name, content)
+        for name, content in entries
+    ]
+    return stable_zip(dated)
+
+
+def source_date_epoch(environ: Mapping[str, str] | None = None) -> datetime.datetime | None:
+    """Return SOURCE_DATE_EPOCH as a UTC time, or None when it is not set.
+
+    It is the one "now" a build may use (reproducible-builds.org): documents otherwise carry
+    the agreement's own date.
+
+    Raises:
+        AgreementError: SOURCE_DATE_EPOCH is set but is not a whole number of seconds.
+    """
+    value = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH")
+    if value is None or value == "":
+        return None
+    try:
+        return datetime.datetime.fromtimestamp(int(value), datetime.UTC)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise AgreementError(
+            f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970-01-01"
+        ) from exc

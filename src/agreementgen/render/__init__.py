@@ -1,0 +1,1 @@
+"""Render stage: views as Word, HTML and PDF through the one Jinja environment."""

@@ -1,0 +1,167 @@
+"""Render stage: the document as HTML (Jinja, autoescaped) and as PDF (WeasyPrint)."""
+
+from __future__ import annotations
+
+import atexit
+import base64
+import functools
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from markupsafe import Markup
+
+from agreementgen.errors import InputError
+from agreementgen.render.problems import render_problem
+from agreementgen.render.templating import environment, environment_of
+from agreementgen.source.templates import TEMPLATE_DIR, Templates
+from agreementgen.text.markdown import parser
+from agreementgen.views.document import Document, FigureView, SimpleDocument
+
+HTML_TEMPLATE = "agreement.html.j2"
+SIMPLE_TEMPLATE = "document.html.j2"
+CHECKLIST_TEMPLATE = "checklist.html.j2"
+STYLESHEET = "agreement.css"
+FONT_FAMILY = "Source Sans Pro"
+# Faces of the font the PDF uses, from the font-source-sans-pro package: (file, weight, style).
+FONT_FACES = (
+    ("SourceSansPro-Regular.ttf", 400, "normal"),
+    ("SourceSansPro-It.ttf", 400, "italic"),
+    ("SourceSansPro-Semibold.ttf", 600, "normal"),
+    ("SourceSansPro-SemiboldIt.ttf", 600, "italic"),
+    ("SourceSansPro-Bold.ttf", 700, "normal"),
+    ("SourceSansPro-BoldIt.ttf", 700, "italic"),
+)
+_MIME = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def render_html(document: Document | SimpleDocument, *, templates: Templates | None = None) -> str:
+    """Return a document as a standalone HTML page (styles and pictures inlined).
+
+    The templates are `templates`, or else the document's own (`templates:` in the
+    agreement) before the built-in ones; they render in the sandboxed environment.
+
+    Raises:
+        InputError: a template failed; the diagnostic names its file and line.
+    """
+    templates = templates or document.templates
+    name = HTML_TEMPLATE if isinstance(document, Document) else SIMPLE_TEMPLATE
+    try:
+        template = environment_of(templates).get_template(name)
+        css = templates.text(STYLESHEET)
+        return template.render(
+            document=document,
+            css=Markup(css + _page_footer_css(document.page_label)),
+            picture=picture_uri,
+            kind_of=_kind_of,
+        )
+    except Exception as exc:
+        problem = render_problem(exc, templates=templates, document=document)
+        if problem is None:
+            raise  # a bug in agreementgen, not in the template
+        raise InputError([problem]) from exc
+
+
+def render_checklist(text: str, *, template_dir: Path = TEMPLATE_DIR) -> str:
+    """Return the upload checklist (Markdown, from agreementgen.build.checklist) as an HTML page."""
+    body = parser().render(text)
+    css = (template_dir / STYLESHEET).read_text("utf-8")
+    template = environment(template_dir).get_template(CHECKLIST_TEMPLATE)
+    return template.render(body=Markup(body), css=Markup(css))
+
+
+def render_pdf(html: str, *, template_dir: Path = TEMPLATE_DIR) -> bytes:
+    """Lay out the HTML page as a PDF with the fonts shipped in the font package."""
+    from weasyprint import HTML
+
+    fonts, faces = _font_setup()
+    page = HTML(string=html, base_url=str(template_dir), url_fetcher=_fetcher())
+    return bytes(page.write_pdf(stylesheets=[faces], font_config=fonts))
+
+
+@functools.cache
+def _font_setup() -> tuple[Any, Any]:
+    """One font configuration per process: a new one per PDF costs time and leaks memory
+    (about 2 MiB a PDF), and the pages come out byte for byte the same either way."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    # Release it before the interpreter tears WeasyPrint down, or its __del__ complains.
+    atexit.register(_font_setup.cache_clear)
+    return fonts, CSS(string=_font_css(), font_config=fonts)
+
+
+@functools.cache
+def _fetcher() -> Any:
+    """Return a URL fetcher that lets the PDF read data: URIs and the font files, nothing else.
+
+    Pictures and styles are inlined into the page, so a page that asks for any other file or
+    for the network got it from a template: WeasyPrint warns and leaves the resource out.
+    """
+    from weasyprint.urls import URLFetcher
+
+    fonts = _font_folder().resolve()
+
+    class LocalFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parsed = urlparse(url)
+            local = Path(unquote(parsed.path)).resolve() if parsed.scheme == "file" else None
+            if parsed.scheme != "data" and not (local and local.is_relative_to(fonts)):
+                raise ValueError(f"a template may not make the PDF read {url}")
+            return super().fetch(url, headers)
+
+    return LocalFetcher(allowed_protocols=("data", "file"))
+
+
+def _kind_of(block: object) -> str:
+    """Name a block's kind for the template (no dunder access in templates)."""
+    return type(block).__name__
+
+
+def picture_uri(figure: FigureView) -> str:
+    """Return a figure's picture as a data: URI, so the page stands alone (SVG preferred).
+
+    Raises:
+        TypeError: `figure` is not a figure of the document (a template made it up, to read
+            a file of its choosing).
+    """
+    if not isinstance(figure, FigureView):
+        raise TypeError("picture() shows a figure of the document")
+    if figure.svg is not None:
+        return _data_uri(figure.svg.encode("utf-8"), "image/svg+xml")
+    data = figure.png if figure.png is not None else Path(str(figure.image)).read_bytes()
+    mime = next((m for sig, m in _MIME.items() if data.startswith(sig)), "image/png")
+    return _data_uri(data, mime)
+
+
+def _data_uri(data: bytes, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _page_footer_css(label: str) -> str:
+    """Turn the pack's 'Side {page} af {pages}' into a CSS page-footer rule."""
+    parts = []
+    for piece in label.replace("{pages}", "\0pages\0").replace("{page}", "\0page\0").split("\0"):
+        if piece in ("page", "pages"):
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append('"' + piece.replace('"', '\\"') + '"')
+    return "\n@page { @bottom-center { content: " + " ".join(parts) + "; } }\n"
+
+
+@functools.cache
+def _font_css() -> str:
+    folder = _font_folder()
+    rules = [
+        f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{(folder / name).as_uri()}"); '
+        f"font-weight: {weight}; font-style: {style}; }}"
+        for name, weight, style in FONT_FACES
+    ]
+    return "\n".join(rules)
+
+
+def _font_folder() -> Path:
+    import font_source_sans_pro  # type: ignore[import-untyped]
+
+    return Path(font_source_sans_pro.__file__).parent / "files"

@@ -1,0 +1,1 @@
+"""Review: fmt, diff, redline and textconv, for revisions of agreement folders in git."""

@@ -1,0 +1,1 @@
+"""Load stage: an agreement folder as data — its YAML, models, packs and templates."""

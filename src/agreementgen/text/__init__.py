@@ -1,0 +1,1 @@
+"""Text: Danish formatting, the Markdown parser and plain prose (sentences, plain text)."""

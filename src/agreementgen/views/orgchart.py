@@ -1,0 +1,724 @@
+"""Render stage, a figure: the organisation diagram (organisationsdiagram) of section 3.
+
+LBF wants the description of the organisation "suppleret med et organisationsdiagram". It is
+drawn from the agreement's data: the parties at the top, the board (Bestyrelsen) with its
+members, the secretariat that serves it, the groups under the board and, at the bottom, the
+chosen focus areas the plan's staff work on.
+
+`layout` places every box and line in points at print size (16 cm wide), so a point in the
+layout is a point on the page; `draw` paints that layout with matplotlib as PNG (Word), SVG
+(HTML) and PDF (the separate upload). matplotlib is imported only inside functions, so
+`agreementgen validate` never loads it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+from agreementgen import __version__
+from agreementgen.source.model import Agreement, Board, FocusAreaKey, PartyKind, SubgroupKind
+from agreementgen.source.packs import Pack
+from agreementgen.views.drawing import ACCENT, HEAD, INK, MUTED, PALE, RULE, WHITE, Drawing
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.font_manager import FontProperties
+
+__all__ = [
+    "NAME",
+    "PDF_NAME",
+    "WIDTH_CM",
+    "Connector",
+    "Layout",
+    "Node",
+    "OrgChart",
+    "TextRun",
+    "draw",
+    "layout",
+]
+
+WIDTH_CM = 16.0
+"""Printed width of the diagram; the layout is in points at this size."""
+NAME = "Organisationsdiagram"
+"""The diagram's name as its own upload, the stem of its files."""
+PDF_NAME = f"{NAME}.pdf"
+"""File name of the diagram as its own upload."""
+PNG_WIDTH_PX = 1600
+
+_PT_PER_CM = 72 / 2.54
+_WIDTH = WIDTH_CM * _PT_PER_CM  # 453.5 pt
+_DPI = PNG_WIDTH_PX / (WIDTH_CM / 2.54)  # 254 dpi: 1600 px over 16 cm
+
+# Colours of templates/agreement.css.
+
+_PARTY_KINDS = {
+    PartyKind.HOUSING_ORGANISATION: "Boligorganisation",
+    PartyKind.MUNICIPALITY: "Kommune",
+    PartyKind.POLICE: "Politi",
+    PartyKind.OTHER: "Anden part",
+}
+_SUBGROUP_KINDS = {
+    SubgroupKind.STEERING_GROUP: "Styregruppe",
+    SubgroupKind.FOLLOW_UP_GROUP: "Følgegruppe",
+    SubgroupKind.MANAGEMENT_GROUP: "Chefgruppe",
+    SubgroupKind.AD_HOC_GROUP: "Ad hoc-gruppe",
+    SubgroupKind.SECRETARIAT: "Sekretariat",
+    SubgroupKind.OTHER: "Anden gruppe",
+}
+
+# Geometry, in points.
+_PAD = 6.0  # inside a box
+_GAP = 9.0  # between boxes of a row
+_LEVEL_GAP = 24.0  # between rows joined by lines
+_SIDE_GAP = 36.0  # between the board and the secretariat: room for "betjener"
+_RADIUS = 2.5
+_MARGIN = 1.0  # keeps the outer lines inside the picture
+_LEADING = 1.28  # line height as a multiple of the font size
+_SECRETARIAT_CHARS = 150  # longer secretariat texts are shortened
+_BOARD_WIDTH = 216.0
+_SECRETARIAT_WIDTH = 112.0
+_AREAS_NOTE = (
+    "Indsatserne varetages af sekretariatet og helhedsplanens medarbejdere "
+    "– én delaftale pr. indsatsområde."
+)
+_SMALLEST = 6.0  # font size, in points, below which no text shrinks to fit
+
+Weight = Literal["normal", "bold"]
+Align = Literal["left", "center"]
+
+
+@dataclass(frozen=True)
+class _Style:
+    size: float
+    weight: Weight = "normal"
+    italic: bool = False
+    color: str = INK
+
+
+_LABEL = _Style(7.0, "bold", color=MUTED)
+_KIND = _Style(7.0, color=MUTED)
+_NAME = _Style(8.5, "bold")
+HEADER = _Style(9.5, "bold", color=WHITE)
+_MEMBER = _Style(8.0)
+_MEMBER_CHAIR = _Style(8.0, "bold", color=ACCENT)
+_TITLE = _Style(8.0, "bold", color=ACCENT)
+_BODY = _Style(7.5)
+_NOTE = _Style(7.0, italic=True, color=MUTED)
+_AREA = _Style(8.0, "bold")
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A piece of text on one line: `x` is its left edge (or centre), `y` its baseline."""
+
+    text: str
+    x: float
+    y: float
+    width: float
+    size: float
+    weight: Weight
+    italic: bool
+    color: str
+    align: Align
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """Return (left, top, right, bottom) of the text, y downwards."""
+        left = self.x if self.align == "left" else self.x - self.width / 2
+        return (left, self.y - 0.78 * self.size, left + self.width, self.y + 0.24 * self.size)
+
+
+@dataclass(frozen=True)
+class Node:
+    """A box of the diagram with its text; `header` is the height of a filled title band."""
+
+    kind: Literal["party", "board", "secretariat", "subgroup", "areas", "area"]
+    x: float
+    y: float
+    width: float
+    height: float
+    texts: tuple[TextRun, ...]
+    header: float = 0.0
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """Return (left, top, right, bottom), y downwards."""
+        return (self.x, self.y, self.x + self.width, self.y + self.height)
+
+
+@dataclass(frozen=True)
+class Connector:
+    """A line through `points`; dashed for a serving relation (the secretariat)."""
+
+    points: tuple[tuple[float, float], ...]
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Everything the diagram shows, placed in points, y downwards from the top left."""
+
+    width: float
+    height: float
+    nodes: tuple[Node, ...]
+    connectors: tuple[Connector, ...]
+    labels: tuple[TextRun, ...]
+
+
+@dataclass(frozen=True)
+class OrgChart:
+    """The drawn diagram (PNG for Word, SVG for HTML, PDF as its own file) and a caption."""
+
+    drawing: Drawing
+    caption: str
+    width_cm: float = WIDTH_CM
+
+    @property
+    def png(self) -> bytes:
+        """The diagram as PNG, 1600 pixels wide."""
+        return self.drawing.png
+
+    @property
+    def svg(self) -> str:
+        """The diagram as SVG with real text."""
+        return self.drawing.svg
+
+    @property
+    def pdf(self) -> bytes:
+        """The diagram as a one-page PDF."""
+        return self.drawing.pdf
+
+
+# -- text measuring and wrapping ----------------------------------------------------------
+
+
+def _font_file(weight: Weight, italic: bool) -> Path:
+    import matplotlib
+
+    name = {
+        ("normal", False): "DejaVuSans.ttf",
+        ("bold", False): "DejaVuSans-Bold.ttf",
+        ("normal", True): "DejaVuSans-Oblique.ttf",
+        ("bold", True): "DejaVuSans-BoldOblique.ttf",
+    }[weight, italic]
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
+
+
+@functools.cache
+def _font(size: float, weight: Weight, italic: bool) -> FontProperties:
+    """Return DejaVu Sans from matplotlib's own files, so every machine measures the same."""
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(
+        family="DejaVu Sans",
+        style="italic" if italic else "normal",
+        weight=weight,
+        size=size,
+        fname=_font_file(weight, italic),
+    )
+
+
+@functools.cache
+def _measure(text: str, style: _Style) -> float:
+    """Return the width of `text` in points."""
+    from matplotlib.textpath import text_to_path
+
+    prop = _font(style.size, style.weight, style.italic)
+    width, _, _ = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
+    return float(width)
+
+
+def _space(style: _Style) -> float:
+    return _measure("n n", style) - _measure("nn", style)
+
+
+def _pieces(text: str) -> list[tuple[str, bool]]:
+    """Split text where a line may break: at spaces, and after '/' or '-' inside a word.
+
+    Each piece comes with whether a space precedes it.
+    """
+    words: list[str] = []
+    for word in text.split():
+        # An abbreviation stays with the word after it: "Sct. Jørgen", "afd. 12".
+        if words and re.search(r"(?:^| )\w{1,3}\.$", words[-1]):
+            words[-1] += " " + word
+        else:
+            words.append(word)
+    pieces: list[tuple[str, bool]] = []
+    for i, word in enumerate(words):
+        for j, part in enumerate(re.findall(r"[^/-]+[/-]*|[/-]+", word)):
+            pieces.append((part, i > 0 and j == 0))
+    return pieces
+
+
+_Segment = tuple[str, _Style, float]  # text, style, left edge within the line
+_Line = list[_Segment]
+
+
+def _wrap(parts: Sequence[tuple[str, _Style]], width: float) -> list[_Line]:
+    """Break runs of styled text into lines no wider than `width`.
+
+    Lines break at spaces and after '/' or '-'; a word wider than a line is broken with a
+    hyphen. Runs are joined by a space.
+    """
+    lines: list[_Line] = [[]]
+    used = 0.0  # width of the current line
+    for text, style in parts:
+        for k, (piece, spaced) in enumerate(_pieces(text)):
+            gap = _space(style) if lines[-1] and (spaced or k == 0) else 0.0
+            if lines[-1] and used + gap + _measure(piece, style) > width:
+                lines.append([])
+                used, gap = 0.0, 0.0
+            while not lines[-1] and _measure(piece, style) > width and len(piece) > 1:
+                cut = _cut(piece, style, width)
+                lines[-1].append((piece[:cut] + "-", style, 0.0))
+                lines.append([])
+                piece = piece[cut:]
+            line = lines[-1]
+            if line and line[-1][1] == style:  # extend the segment: one text per style
+                joined = line[-1][0] + (" " if gap else "") + piece
+                line[-1] = (joined, style, line[-1][2])
+            else:
+                line.append((piece, style, used + gap))
+            used += gap + _measure(piece, style)
+    return lines if lines[-1] else lines[:-1] or [[]]
+
+
+@functools.cache
+def _hyphenator() -> Any:
+    import pyphen
+
+    return pyphen.Pyphen(lang="da_DK", left=3, right=3)
+
+
+def _cut(word: str, style: _Style, width: float) -> int:
+    """Return where to break a word wider than `width`: the last Danish hyphenation point
+    that fits, else the last character that fits.
+    """
+    fits = [n for n in _hyphenator().positions(word) if _measure(word[:n] + "-", style) <= width]
+    # Danish compounds are often joined by an s: "Kriminalitets-forebyggelse".
+    joints = [n for n in fits if n >= 5 and word[n - 1] == "s"]
+    if joints or fits:
+        return int(max(joints or fits))
+    return max(
+        (n for n in range(1, len(word)) if _measure(word[:n] + "-", style) <= width), default=1
+    )
+
+
+def _scaled(style: _Style, factor: float) -> _Style:
+    return replace(style, size=max(round(style.size * factor * 4) / 4, _SMALLEST))
+
+
+def _fitting(contents: Sequence[Sequence[tuple[str, _Style]]], width: float) -> float:
+    """Return the largest factor (down to 0.8) at which every word of a row's boxes fits."""
+    words = [
+        (piece, style) for box in contents for text, style in box for piece, _ in _pieces(text)
+    ]
+    for step in range(11):
+        factor = 1 - 0.02 * step
+        if all(_measure(piece, _scaled(style, factor)) <= width for piece, style in words):
+            return factor
+    return 0.8
+
+
+def _run(text: str, style: _Style, x: float, y: float, align: Align) -> TextRun:
+    return TextRun(
+        text=text,
+        x=x,
+        y=y,
+        width=_measure(text, style),
+        size=style.size,
+        weight=style.weight,
+        italic=style.italic,
+        color=style.color,
+        align=align,
+    )
+
+
+class _Block:
+    """Lines of text stacked inside a box, positioned relative to the box's top left."""
+
+    def __init__(self, width: float, align: Align) -> None:
+        self.width = width
+        self.align = align
+        self.height = 0.0
+        self._runs: list[tuple[str, _Style, float, float, Align]] = []
+
+    def add(self, text: str, style: _Style, gap: float = 0.0) -> None:
+        """Add `text`, wrapped to the block's width, `gap` points below what is there."""
+        self.height += gap
+        for line in _wrap([(text, style)], self.width):
+            self._line(line, 0.0, self.width, style)
+
+    def add_item(self, parts: Sequence[tuple[str, _Style]], bullet: str, gap: float) -> None:
+        """Add a list item: a bullet, then runs of text wrapped with a hanging indent."""
+        self.height += gap
+        style = parts[-1][1]
+        indent = _measure(bullet, style) + 1.5 * _space(style)
+        self._runs.append((bullet, style, 0.0, self.height + style.size, "left"))
+        for line in _wrap(parts, self.width - indent):
+            self._line(line, indent, self.width - indent, style)
+
+    def _line(self, line: _Line, indent: float, width: float, style: _Style) -> None:
+        size = max((s.size for _, s, _ in line), default=style.size)
+        baseline = self.height + size
+        if self.align == "center" and len(line) == 1:
+            text, part_style, _ = line[0]
+            self._runs.append((text, part_style, indent + width / 2, baseline, "center"))
+        else:
+            for text, part_style, x in line:
+                self._runs.append((text, part_style, indent + x, baseline, "left"))
+        self.height += size * _LEADING
+
+    def place(self, left: float, top: float) -> tuple[TextRun, ...]:
+        """Return the runs with the block's top left at (left, top)."""
+        return tuple(
+            _run(text, style, left + x, top + y, align) for text, style, x, y, align in self._runs
+        )
+
+
+# -- layout --------------------------------------------------------------------------------
+
+
+_Content = Sequence[tuple[str, _Style, float]]  # text, style, gap above
+
+
+def _row(
+    kind: Literal["party", "subgroup", "area"],
+    contents: Sequence[_Content],
+    top: float,
+    widest: float,
+    left: float = 0.0,
+    width: float = _WIDTH,
+    centre: float | None = None,
+) -> list[Node]:
+    """Place one box per content side by side, equally tall, within [left, left + width].
+
+    The row is centred on `centre` where it fits, else in its room. Narrow boxes get less
+    padding, and the row's text shrinks (a little) so words fit.
+    """
+    count = len(contents)
+    gap = _GAP if count < 5 else 7.0
+    box = min(widest, (width - 2 * _MARGIN - (count - 1) * gap) / count)
+    pad = _PAD if box >= 90 else 4.5
+    inner = box - 2 * pad - (3 if kind == "area" else 0)  # areas have a bar on the left
+    factor = _fitting([[(t, s) for t, s, _ in content] for content in contents], inner)
+    blocks = []
+    for content in contents:
+        block = _Block(inner, "center")
+        for text, style, above in content:
+            block.add(text, _scaled(style, factor), gap=above)
+        blocks.append(block)
+    height = max(b.height for b in blocks) + 2 * pad
+    total = count * box + (count - 1) * gap
+    start = left + (width - total) / 2
+    if (
+        centre is not None
+        and left + _MARGIN <= centre - total / 2 <= left + width - _MARGIN - total
+    ):
+        start = centre - total / 2
+    nodes = []
+    for i, block in enumerate(blocks):
+        x = start + i * (box + gap)
+        texts = block.place(x + box - pad - inner, top + (height - block.height) / 2)
+        nodes.append(Node(kind, x, top, box, height, texts))
+    return nodes
+
+
+def _centres(nodes: Sequence[Node]) -> list[float]:
+    return [n.x + n.width / 2 for n in nodes]
+
+
+def _chosen_areas(agreement: Agreement, pack: Pack) -> list[str]:
+    areas = agreement.sections.focus_areas
+    return [
+        pack.area(key).name
+        for key in FocusAreaKey
+        if (area := getattr(areas, key.value)) is not None and area.chosen
+    ]
+
+
+def _bus(
+    top: Sequence[float], top_y: float, bottom: Sequence[float], bottom_y: float
+) -> list[Connector]:
+    """Join boxes above (centres `top`, lower edge `top_y`) to boxes below, org-chart style."""
+    xs = [*top, *bottom]
+    if max(xs) - min(xs) <= 0.01:  # one above, one below: a straight line
+        return [Connector(((xs[0], top_y), (xs[0], bottom_y)))]
+    middle = (top_y + bottom_y) / 2
+    lines = [Connector(((x, top_y), (x, middle))) for x in top]
+    lines += [Connector(((x, middle), (x, bottom_y))) for x in bottom]
+    lines.append(Connector(((min(xs), middle), (max(xs), middle))))
+    return lines
+
+
+def _members(board: Board | None, width: float) -> _Block:
+    block = _Block(width, "left")
+    if board is None:
+        block.add("Bestyrelsens medlemmer er ikke beskrevet.", _NOTE)
+        return block
+    for k, member in enumerate(board.members):
+        role = f"{member.role}, {member.name}" if member.name else member.role
+        chair = [("Formand:", _MEMBER_CHAIR)] if member.chair else []
+        block.add_item([*chair, (role, _MEMBER)], "•", gap=0.0 if k == 0 else 2.0)
+    return block
+
+
+def _secretariat(board: Board, width: float) -> _Block:
+    block = _Block(width, "left")
+    block.add("Sekretariatsbetjening", _TITLE)
+    text = textwrap.shorten(board.secretariat, _SECRETARIAT_CHARS, placeholder=" …")
+    block.add(text, _BODY, gap=2.0)
+    return block
+
+
+def layout(agreement: Agreement, pack: Pack) -> Layout:
+    """Place the diagram's boxes, texts and lines, in points at print size, y downwards."""
+    nodes: list[Node] = []
+    connectors: list[Connector] = []
+    labels = [_run("Aftalens parter", _LABEL, _MARGIN, _MARGIN + _LABEL.size, "left")]
+    y = _MARGIN + _LABEL.size * _LEADING + 3
+
+    # The board is centred, or as near the centre as the secretariat beside it allows.
+    board = agreement.board
+    side = _SECRETARIAT_WIDTH if board is not None else 0.0
+    board_width = _BOARD_WIDTH
+    board_left = (_WIDTH - board_width) / 2
+    if board is not None:
+        board_left = min(board_left, _WIDTH - _MARGIN - side - _SIDE_GAP - board_width)
+    board_centre = board_left + board_width / 2
+
+    # The parties, one box each, the kind of party under the name.
+    parties = _row(
+        "party",
+        [[(p.name, _NAME, 0.0), (_PARTY_KINDS[p.kind], _KIND, 1.5)] for p in agreement.parties],
+        y,
+        150,
+        centre=board_centre,
+    )
+    nodes += parties
+    y = parties[0].y + parties[0].height + _LEVEL_GAP
+
+    # The board with its members, and beside it the secretariat that serves it.
+    header = HEADER.size * _LEADING + 7
+    members = _members(board, board_width - 2 * _PAD)
+    board_height = header + members.height + 2 * _PAD
+    secretariat = _secretariat(board, side - 2 * _PAD) if board is not None else None
+    side_height = secretariat.height + 2 * _PAD if secretariat is not None else 0.0
+    row_height = max(board_height, side_height)
+    board_top = y + (row_height - board_height) / 2
+    title_baseline = board_top + header / 2 + 0.36 * HEADER.size
+    texts = (
+        _run("Bestyrelsen", HEADER, board_left + board_width / 2, title_baseline, "center"),
+        *members.place(board_left + _PAD, board_top + header + _PAD),
+    )
+    board_node = Node("board", board_left, board_top, board_width, board_height, texts, header)
+    nodes.append(board_node)
+    connectors += _bus(_centres(parties), y - _LEVEL_GAP, [board_centre], board_top)
+    if secretariat is not None:
+        side_left = board_left + board_width + _SIDE_GAP
+        side_top = y + (row_height - side_height) / 2
+        texts = secretariat.place(side_left + _PAD, side_top + _PAD)
+        nodes.append(Node("secretariat", side_left, side_top, side, side_height, texts))
+        line_y = y + row_height / 2
+        connectors.append(
+            Connector(((board_left + board_width, line_y), (side_left, line_y)), dashed=True)
+        )
+        label_x = board_left + board_width + _SIDE_GAP / 2
+        labels.append(_run("betjener", _NOTE, label_x, line_y - 3, "center"))
+    y += row_height + _LEVEL_GAP
+
+    # The groups under the board, the kind of group over the name.
+    subgroups = board.subgroups if board is not None else []
+    if subgroups:
+        groups = _row(
+            "subgroup",
+            [[(_SUBGROUP_KINDS[g.kind], _KIND, 0.0), (g.name, _NAME, 1.5)] for g in subgroups],
+            y,
+            140,
+            centre=board_centre,
+        )
+        nodes += groups
+        connectors += _bus([board_centre], board_top + board_height, _centres(groups), y)
+        y += groups[0].height + _LEVEL_GAP * 0.75
+    else:
+        y -= _LEVEL_GAP * 0.25
+
+    # The chosen focus areas: the work of the secretariat and the plan's staff.
+    areas = _chosen_areas(agreement, pack)
+    if areas:
+        head = _Block(_WIDTH - 2 * _MARGIN - 2 * _PAD, "left")
+        head.add("Indsatsområder", _TITLE)
+        head.add(_AREAS_NOTE, _NOTE, gap=1.0)
+        areas_top = y + _PAD + head.height + 5
+        row = _row(
+            "area",
+            [[(name, _AREA, 0.0)] for name in areas],
+            areas_top,
+            150,
+            _MARGIN + _PAD,
+            _WIDTH - 2 * _MARGIN - 2 * _PAD,
+        )
+        bottom = areas_top + row[0].height + _PAD
+        texts = head.place(_MARGIN + _PAD, y + _PAD)
+        nodes.append(Node("areas", _MARGIN, y, _WIDTH - 2 * _MARGIN, bottom - y, texts))
+        nodes += row
+        y = bottom
+    else:
+        y -= _LEVEL_GAP * 0.75
+
+    return Layout(
+        width=_WIDTH,
+        height=y + _MARGIN,
+        nodes=tuple(nodes),
+        connectors=tuple(connectors),
+        labels=tuple(labels),
+    )
+
+
+# -- drawing -------------------------------------------------------------------------------
+
+_SVG_FONT = "font-family: 'DejaVu Sans'"
+# Browsers without DejaVu Sans take Verdana, about as wide, so texts stay inside their boxes.
+_SVG_FONTS = "font-family: 'DejaVu Sans', Verdana, sans-serif"
+
+
+_DRAWN: dict[str, OrgChart] = {}
+# A redline's two revisions. A drawing keeps its matplotlib figure for the formats still to
+# be asked for, some megabytes each: sixteen of them cost a 200-agreement build 150 MB.
+_DRAWN_MAX = 2
+
+
+def draw_once(agreement: Agreement, pack: Pack) -> OrgChart:
+    """Draw the diagram, or return the one drawn for the same parties, board and areas.
+
+    Drawing takes matplotlib a fifth of a second; a redline draws two revisions whose boards
+    are usually the same, and a build of many agreements may share nothing, so the cache is
+    small and keyed by exactly what the diagram shows.
+    """
+    key = pack.id.value + agreement.model_dump_json(
+        include={"area_name": True, "parties": True, "board": True, "sections": {"focus_areas"}}
+    )
+    if key not in _DRAWN:
+        if len(_DRAWN) >= _DRAWN_MAX:
+            _DRAWN.pop(next(iter(_DRAWN)))
+        _DRAWN[key] = draw(agreement, pack)
+    return _DRAWN[key]
+
+
+def draw(agreement: Agreement, pack: Pack) -> OrgChart:
+    """Draw the organisation diagram of `agreement`; the same input gives the same bytes."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    plan = layout(agreement, pack)
+    caption = f"Organisationsdiagram for {agreement.area_name}"
+    settings = {
+        "svg.fonttype": "none",  # real text in the SVG: searchable, selectable, accessible
+        "svg.hashsalt": "agreementgen",  # the SVG's ids do not change from run to run
+        "pdf.fonttype": 3,  # Type 3 subsets: twice as fast as TrueType, text still searchable
+        "path.simplify": False,
+    }
+    with matplotlib.rc_context(cast(Any, settings)):
+        figure = Figure(figsize=(plan.width / 72, plan.height / 72), dpi=72)
+        FigureCanvasAgg(figure)
+        axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
+        axes.set_axis_off()
+        axes.set_xlim(0, plan.width)
+        axes.set_ylim(plan.height, 0)
+        _paint(axes, plan)
+    creator = f"agreementgen {__version__}"
+    drawing = Drawing(
+        figure,
+        shows=(plan, caption),
+        settings=settings,
+        options={
+            "png": {"dpi": _DPI, "metadata": {"Software": creator}},
+            "svg": {"metadata": {"Date": None, "Creator": creator, "Title": caption}},
+            "pdf": {
+                "metadata": {
+                    "CreationDate": None,
+                    "Creator": creator,
+                    "Producer": None,
+                    "Title": caption,
+                }
+            },
+        },
+        background=WHITE,
+        svg_text=lambda svg: svg.replace(_SVG_FONT, _SVG_FONTS),
+    )
+    return OrgChart(drawing, caption)
+
+
+_BOX_STYLE: dict[str, tuple[str, str, float]] = {  # fill, edge, line width
+    "party": (HEAD, ACCENT, 0.8),
+    "board": (WHITE, ACCENT, 1.1),
+    "secretariat": (WHITE, RULE, 0.8),
+    "subgroup": (WHITE, ACCENT, 0.8),
+    "areas": (PALE, RULE, 0.6),
+    "area": (WHITE, RULE, 0.8),
+}
+
+
+def _paint(axes: Axes, plan: Layout) -> None:
+    from matplotlib.patches import FancyBboxPatch, Rectangle
+
+    for line in plan.connectors:
+        xs, ys = zip(*line.points, strict=True)
+        axes.plot(
+            xs,
+            ys,
+            color=MUTED if line.dashed else RULE,
+            linewidth=0.9,
+            linestyle=(0, (3, 2)) if line.dashed else "-",
+            solid_capstyle="projecting",  # closes the corners where lines meet
+            zorder=1,
+        )
+    for node in plan.nodes:
+        fill, edge, width = _BOX_STYLE[node.kind]
+        patch = FancyBboxPatch(
+            (node.x, node.y),
+            node.width,
+            node.height,
+            boxstyle=f"round,pad=0,rounding_size={_RADIUS}",
+            facecolor=fill,
+            edgecolor=edge,
+            linewidth=width,
+            zorder=2,
+        )
+        axes.add_patch(patch)
+        if node.header:
+            band = Rectangle(
+                (node.x, node.y), node.width, node.header, facecolor=edge, linewidth=0, zorder=2
+            )
+            band.set_clip_path(patch)
+            axes.add_patch(band)
+        if node.kind == "area":  # an accent bar on the left, as the focus areas' mark
+            bar = Rectangle((node.x, node.y), 3, node.height, facecolor=ACCENT, linewidth=0)
+            bar.set_zorder(2)
+            bar.set_clip_path(patch)
+            axes.add_patch(bar)
+    _paint_texts(axes, [run for node in plan.nodes for run in node.texts])
+    _paint_texts(axes, plan.labels)
+
+
+def _paint_texts(axes: Axes, runs: Iterable[TextRun]) -> None:
+    for run in runs:
+        axes.text(
+            run.x,
+            run.y,
+            run.text,
+            fontproperties=_font(run.size, run.weight, run.italic),
+            color=run.color,
+            ha=run.align,
+            va="baseline",
+            parse_math=False,  # user text is data: '$' is a dollar sign, not mathtext
+            zorder=3,
+        )
