@@ -282,3 +282,25 @@ def test_the_agreement_s_own_templates_are_inputs(
     result = build_agreements([], out=out, formats=("html",))
     assert result.folders == [out / "demo"]
     assert "color: green" in (out / "demo/Strategisk samarbejdsaftale.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    "folder", ["agreements/example", "agreements/viborg", "tests/data/complete"]
+)
+def test_each_kind_reads_only_what_it_declares(folder: str) -> None:
+    """A document's view, given only its own YAML, the agreement and the documents of the
+    kinds its kind declares it reads (`Kind.reads`), is the view the whole folder gives: so an
+    incremental build that keeps it when any other file changes keeps what it would render."""
+    from dataclasses import replace
+
+    from agreementgen.views.document_set import document_views
+
+    from .helpers import load
+
+    item = load(ROOT / folder)
+    whole = document_views(item)
+    for document in item.documents:
+        reads = document.kind.reads
+        only = tuple(d for d in item.documents if d is document or d.kind.key in reads)
+        alone = document_views(replace(item, documents=only), [document.name])
+        assert alone[document.name] == whole[document.name], document.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -113,3 +114,16 @@ def test_the_installed_command_redlines_a_git_revision(installed: Path, tmp_path
     redline = _run(installed, "redline", "HEAD~1", "HEAD", "--out", "redlines", cwd=tmp_path)
     assert redline.returncode == 0, redline.stderr
     assert list((tmp_path / "redlines").rglob("*.docx"))
+
+
+def test_tests_read_nothing_outside_the_repository() -> None:
+    """A fresh clone has no `shared/` beside it: what a test reads lies under tests/data/."""
+    outside = re.compile(r"ROOT\.parent|parents\[[2-9]\]|\.\./shared/|[\"']shared[\"'] */")
+    found = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "tests").glob("*.py"))
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if outside.search(line) and path.name != "test_install.py"
+    ]
+    assert found == []
+    assert (ROOT / "tests" / "data" / "seeds" / "003_afa3fb0b7074c8e2.txt").is_file()

@@ -39,6 +39,12 @@ from agreementgen.errors import (
 )
 from agreementgen.files import source_date_epoch, with_core_dates
 from agreementgen.kinds import AGREEMENT
+from agreementgen.source.templates import (
+    AGREEMENT_DOCX,
+    AGREEMENT_HTML,
+    DOCUMENT_DOCX,
+    DOCUMENT_HTML,
+)
 from agreementgen.views.document_set import document_views
 
 if TYPE_CHECKING:
@@ -354,7 +360,7 @@ def _render_view(
         return Output(f"{stem}.{role}", data, stem, view.sources, template, role=role)
 
     if "docx" in formats:
-        template = "agreement.docx" if agreement else "document.docx"
+        template = AGREEMENT_DOCX if agreement else DOCUMENT_DOCX
         if "docx" in old:
             outputs.append(old["docx"])
         else:
@@ -364,7 +370,7 @@ def _render_view(
     if "html" in formats or "pdf" in formats:
         from agreementgen.render.html import render_html
 
-        template = "agreement.html.j2" if agreement else "document.html.j2"
+        template = AGREEMENT_HTML if agreement else DOCUMENT_HTML
         html = render_html(view.document)
         if "html" in formats:
             outputs.append(old.get("html") or output("html", html.encode("utf-8"), template))

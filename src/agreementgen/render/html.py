@@ -14,14 +14,17 @@ from markupsafe import Markup
 from agreementgen.errors import InputError
 from agreementgen.render.problems import render_problem
 from agreementgen.render.templating import environment, environment_of
-from agreementgen.source.templates import TEMPLATE_DIR, Templates
+from agreementgen.source.templates import (
+    AGREEMENT_HTML,
+    CHECKLIST_HTML,
+    DOCUMENT_HTML,
+    STYLESHEET,
+    TEMPLATE_DIR,
+    Templates,
+)
 from agreementgen.text.markdown import parser
 from agreementgen.views.document import Document, FigureView, SimpleDocument
 
-HTML_TEMPLATE = "agreement.html.j2"
-SIMPLE_TEMPLATE = "document.html.j2"
-CHECKLIST_TEMPLATE = "checklist.html.j2"
-STYLESHEET = "agreement.css"
 FONT_FAMILY = "Source Sans Pro"
 # Faces of the font the PDF uses, from the font-source-sans-pro package: (file, weight, style).
 FONT_FACES = (
@@ -45,7 +48,7 @@ def render_html(document: Document | SimpleDocument, *, templates: Templates | N
         InputError: a template failed; the diagnostic names its file and line.
     """
     templates = templates or document.templates
-    name = HTML_TEMPLATE if isinstance(document, Document) else SIMPLE_TEMPLATE
+    name = AGREEMENT_HTML if isinstance(document, Document) else DOCUMENT_HTML
     try:
         template = environment_of(templates).get_template(name)
         css = templates.text(STYLESHEET)
@@ -66,7 +69,7 @@ def render_checklist(text: str, *, template_dir: Path = TEMPLATE_DIR) -> str:
     """Return the upload checklist (Markdown, from agreementgen.build.checklist) as an HTML page."""
     body = parser().render(text)
     css = (template_dir / STYLESHEET).read_text("utf-8")
-    template = environment(template_dir).get_template(CHECKLIST_TEMPLATE)
+    template = environment(template_dir).get_template(CHECKLIST_HTML)
     return template.render(body=Markup(body), css=Markup(css))
 
 

@@ -44,6 +44,7 @@ from agreementgen.errors import InputError
 from agreementgen.files import office_file
 from agreementgen.render.problems import MissingStyle, unclosed_tags, word_problem
 from agreementgen.render.templating import environment_of, keep_underscores
+from agreementgen.source.templates import AGREEMENT_DOCX, DOCUMENT_DOCX
 from agreementgen.text.markdown import Heading, ListBlock, MdTable, Paragraph, Quote, Span, Spans
 from agreementgen.views.document import DataTable, Document, FigureView, SimpleDocument, ViewBlock
 
@@ -81,8 +82,6 @@ _BREAKS = {"\t": "<w:tab/>", "\n": "<w:br/>", "\r": "<w:br/>"}
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-AGREEMENT_TEMPLATE = "agreement.docx"
-SIMPLE_TEMPLATE = "document.docx"
 # The styles content is written in: a Word template of one's own needs every one of them
 # (`agreementgen check-templates` says which it lacks).
 CONTENT_STYLES: tuple[tuple[str, WD_STYLE_TYPE], ...] = (
@@ -128,7 +127,7 @@ def render_docx(
             the diagnostic names the template and the paragraph.
     """
     agreement = isinstance(document, Document)
-    name = AGREEMENT_TEMPLATE if agreement else SIMPLE_TEMPLATE
+    name = AGREEMENT_DOCX if agreement else DOCUMENT_DOCX
     templates = document.templates
     path = template or templates.path(name)
     tpl = DocxTemplate(str(path))

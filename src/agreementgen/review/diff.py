@@ -31,7 +31,7 @@ from agreementgen.source.folder import LoadedAgreement
 from agreementgen.source.model import FocusAreaKey
 from agreementgen.source.names import ID_PATTERN
 from agreementgen.source.packs import Pack
-from agreementgen.text import danish as formatting
+from agreementgen.text import danish
 from agreementgen.text.prose import markdown_sentences, strip_markdown_prefix
 
 LBF_APPROVAL = "kræver godkendelse i Landsbyggefonden"
@@ -644,15 +644,15 @@ class _Differ:
         if isinstance(value, enum.Enum):
             return str(value.value)
         if isinstance(value, datetime.date):
-            return formatting.long_date(value)
+            return danish.long_date(value)
         if isinstance(value, int | Decimal):
             if "year" in ctx.name:
                 return str(value)
-            return formatting.quantity(value, ctx.unit)
+            return danish.quantity(value, ctx.unit)
         if isinstance(value, str):
             patterns = _patterns(ctx.info)
             if _MONTH_PATTERN in patterns:
-                return formatting.month_year(value)
+                return danish.month_year(value)
             if ID_PATTERN in patterns:
                 return self.labels.get(value, value) if ctx.name != "id" else value
             return f"»{_shorten(value)}«"

@@ -31,7 +31,7 @@ from agreementgen.kinds import KINDS, Kind, document_files, kind_of
 from agreementgen.source.folder import find_agreements
 
 # The formatter must read YAML exactly as `load` does (same refusals, dates as text) and
-# Markdown exactly as the renderers do; both modules expose only these private factories.
+# Markdown exactly as the renderers do: it takes their parsers, below, rather than its own.
 from agreementgen.source.load import load_yaml, to_plain, yaml_parser
 from agreementgen.source.model import Markdown
 from agreementgen.source.names import AGREEMENT_FILE, DEFAULT_ROOT

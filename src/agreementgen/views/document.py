@@ -32,7 +32,7 @@ from agreementgen.source.model import (
 )
 from agreementgen.source.packs import Pack
 from agreementgen.source.templates import BUILT_IN, Templates, own_templates
-from agreementgen.text import danish as formatting
+from agreementgen.text import danish
 from agreementgen.text.markdown import (
     Heading,
     ListBlock,
@@ -199,7 +199,7 @@ def figure_files(document: Document, folder: Path) -> tuple[str, ...]:
 
 def period_text(start: datetime.date, end: datetime.date) -> str:
     """Return e.g. '1. august 2025 – 31. juli 2029'."""
-    return f"{formatting.long_date(start)} – {formatting.long_date(end)}"
+    return f"{danish.long_date(start)} – {danish.long_date(end)}"
 
 
 def notice(*, illustrative: bool, own_layout: bool, area_name: str) -> str:
@@ -255,8 +255,8 @@ def build_document(loaded: LoadedAgreement) -> Document:
     agreement, pack = loaded.agreement, loaded.pack
     labels = pack.labels
     period = labels.period.format(
-        start=formatting.long_date(agreement.period.start),
-        end=formatting.long_date(agreement.period.end),
+        start=danish.long_date(agreement.period.start),
+        end=danish.long_date(agreement.period.end),
     )
     return Document(
         title=pack.title,
@@ -271,7 +271,7 @@ def build_document(loaded: LoadedAgreement) -> Document:
                 party=p.name,
                 name=p.signatory.name or "",
                 title=p.signatory.title or "",
-                date=formatting.long_date(p.signatory.date) if p.signatory.date else "",
+                date=danish.long_date(p.signatory.date) if p.signatory.date else "",
             )
             for p in agreement.parties
         ),
@@ -409,7 +409,7 @@ def cell_text(cell: Cell, unit: str) -> str:
         return SUPPRESSED
     if isinstance(cell, str):
         return cell
-    return formatting.quantity(cell, unit)
+    return danish.quantity(cell, unit)
 
 
 def data_table(table: Table) -> DataTable:
@@ -452,7 +452,7 @@ def departments_table(agreement: Agreement) -> DataTable:
                 shown.add(dep.group)
                 rows.append((group.name, "", group.description or "", "", group.notes or ""))
             continue
-        count = formatting.number(dep.units) if dep.units is not None else ""
+        count = danish.number(dep.units) if dep.units is not None else ""
         units = " ".join(part for part in (count, dep.building_type or "") if part)
         plan = dep.physical_plan.description if dep.physical_plan else ""
         rows.append((dep.name, dep.built or "", units, plan, dep.notes or ""))
@@ -490,7 +490,7 @@ def criteria_table(table: CriteriaTable, departments: Sequence[Department]) -> D
 def _measurements(values: Sequence[Measurement], unit: str) -> str:
     lines = []
     for m in values:
-        text = formatting.quantity(m.value, unit)
+        text = danish.quantity(m.value, unit)
         if m.label:
             text = f"{m.label}: {text}"
         if m.note:

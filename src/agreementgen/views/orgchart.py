@@ -55,8 +55,6 @@ _PT_PER_CM = 72 / 2.54
 _WIDTH = WIDTH_CM * _PT_PER_CM  # 453.5 pt
 _DPI = PNG_WIDTH_PX / (WIDTH_CM / 2.54)  # 254 dpi: 1600 px over 16 cm
 
-# Colours of templates/agreement.css.
-
 _PARTY_KINDS = {
     PartyKind.HOUSING_ORGANISATION: "Boligorganisation",
     PartyKind.MUNICIPALITY: "Kommune",
@@ -104,7 +102,7 @@ class _Style:
 _LABEL = _Style(7.0, "bold", color=MUTED)
 _KIND = _Style(7.0, color=MUTED)
 _NAME = _Style(8.5, "bold")
-HEADER = _Style(9.5, "bold", color=WHITE)
+_HEADER = _Style(9.5, "bold", color=WHITE)
 _MEMBER = _Style(8.0)
 _MEMBER_CHAIR = _Style(8.0, "bold", color=ACCENT)
 _TITLE = _Style(8.0, "bold", color=ACCENT)
@@ -506,16 +504,16 @@ def layout(agreement: Agreement, pack: Pack) -> Layout:
     y = parties[0].y + parties[0].height + _LEVEL_GAP
 
     # The board with its members, and beside it the secretariat that serves it.
-    header = HEADER.size * _LEADING + 7
+    header = _HEADER.size * _LEADING + 7
     members = _members(board, board_width - 2 * _PAD)
     board_height = header + members.height + 2 * _PAD
     secretariat = _secretariat(board, side - 2 * _PAD) if board is not None else None
     side_height = secretariat.height + 2 * _PAD if secretariat is not None else 0.0
     row_height = max(board_height, side_height)
     board_top = y + (row_height - board_height) / 2
-    title_baseline = board_top + header / 2 + 0.36 * HEADER.size
+    title_baseline = board_top + header / 2 + 0.36 * _HEADER.size
     texts = (
-        _run("Bestyrelsen", HEADER, board_left + board_width / 2, title_baseline, "center"),
+        _run("Bestyrelsen", _HEADER, board_left + board_width / 2, title_baseline, "center"),
         *members.place(board_left + _PAD, board_top + header + _PAD),
     )
     board_node = Node("board", board_left, board_top, board_width, board_height, texts, header)

@@ -2,6 +2,7 @@
 
 from agreementgen.kinds.base import Kind
 from agreementgen.kinds.budget.model import Budget
+from agreementgen.kinds.sub_agreement import KIND as SUB_AGREEMENT
 
 KIND = Kind(
     key="budget",
@@ -11,6 +12,6 @@ KIND = Kind(
     title="Budget",
     order=20,
     package=__name__,
-    reads=("sub_agreement",),  # its lines name the delaftaler's activities
+    reads=(SUB_AGREEMENT.key,),  # its lines name the delaftaler's activities
     own_layout=True,
 )

@@ -20,14 +20,14 @@ from agreementgen.kinds.budget.model import (
     Entry,
     LineArea,
 )
+from agreementgen.kinds.sub_agreement import KIND as SUB_AGREEMENT
 from agreementgen.kinds.sub_agreement.model import SubAgreement
 from agreementgen.source.folder import LoadedAgreement
 from agreementgen.source.model import Agreement, FocusAreaKey, PartyKind
 from agreementgen.source.packs import Pack
-from agreementgen.text import danish as formatting
+from agreementgen.text import danish
 
 K = TypeVar("K", bound=Hashable)
-SUB_AGREEMENT = "sub_agreement"
 LOCAL_MINIMUM = Decimal(25)  # per cent of the grand total (lbf.md §2)
 
 
@@ -89,17 +89,17 @@ def below_minimum(local: int, total: int) -> bool:
 
 def kroner(amount: int) -> str:
     """Return e.g. '1.250.000'."""
-    return formatting.number(amount)
+    return danish.number(amount)
 
 
 def percent(value: Decimal) -> str:
     """Return e.g. '25,0' for a share (share() rounds it to one decimal)."""
-    return formatting.number(value)
+    return danish.number(value)
 
 
 def share_text(part: int, whole: int) -> str:
     """Return e.g. '25,0 %', with a no-break space."""
-    return formatting.percent(share(part, whole))
+    return danish.percent(share(part, whole))
 
 
 def area_label(area: LineArea, pack: Pack) -> str:
@@ -127,10 +127,8 @@ class ActivityRef:
 def activities(loaded: LoadedAgreement) -> dict[str, ActivityRef]:
     """Every activity of the delaftaler by id (the first, should two share an id)."""
     found: dict[str, ActivityRef] = {}
-    for document in loaded.documents:
-        if document.kind.key != SUB_AGREEMENT or not isinstance(document.model, SubAgreement):
-            continue
-        for index, activity in enumerate(document.model.activities):
+    for document, sub in loaded.of_kind(SUB_AGREEMENT, SubAgreement):
+        for index, activity in enumerate(sub.activities):
             found.setdefault(
                 activity.id, ActivityRef(activity.id, activity.name, document.name, index)
             )

@@ -8,7 +8,7 @@ from agreementgen.kinds.contingency import KIND
 from agreementgen.kinds.contingency.model import ContingencyPlan, Scenario
 from agreementgen.source.folder import LoadedAgreement, LoadedDocument
 from agreementgen.source.model import Block
-from agreementgen.text import danish as formatting
+from agreementgen.text import danish
 from agreementgen.text.markdown import Heading, ListBlock, Paragraph, Span
 from agreementgen.views.document import (
     DataTable,
@@ -70,7 +70,7 @@ def review_blocks(plan: ContingencyPlan) -> list[ViewBlock]:
     if plan.review:
         blocks.append(Paragraph((Span(plan.review),)))
     if plan.approved_by_board:
-        day = formatting.long_date(plan.approved_by_board)
+        day = danish.long_date(plan.approved_by_board)
         approved = f"Planen er godkendt af bestyrelsen {day}."
     else:
         approved = "Planen er endnu ikke godkendt af bestyrelsen."
@@ -92,7 +92,7 @@ def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
         scenarios += scenario_blocks(scenario, loaded)
     facts = [Fact("Periode", period_text(agreement.period.start, agreement.period.end))]
     if plan.approved_by_board:
-        facts.append(Fact("Godkendt af bestyrelsen", formatting.long_date(plan.approved_by_board)))
+        facts.append(Fact("Godkendt af bestyrelsen", danish.long_date(plan.approved_by_board)))
     sections = numbered(
         [
             ("purpose", "Formål", blocks(plan.purpose)),

@@ -2,6 +2,7 @@
 
 from agreementgen.kinds.base import Kind
 from agreementgen.kinds.milestones.model import MilestonePlan
+from agreementgen.kinds.sub_agreement import KIND as SUB_AGREEMENT
 
 KIND = Kind(
     key="milestones",
@@ -11,6 +12,6 @@ KIND = Kind(
     title="Milepælsplan",
     order=30,
     package=__name__,
-    reads=("sub_agreement",),  # its milestones name the delaftaler's activities
+    reads=(SUB_AGREEMENT.key,),  # its milestones name the delaftaler's activities
     own_layout=True,
 )

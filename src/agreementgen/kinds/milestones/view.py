@@ -19,7 +19,7 @@ from agreementgen.kinds.milestones.model import (
 from agreementgen.kinds.sub_agreement import KIND as SUB_AGREEMENT
 from agreementgen.kinds.sub_agreement.model import SubAgreement
 from agreementgen.source.folder import LoadedAgreement, LoadedDocument
-from agreementgen.text import danish as formatting
+from agreementgen.text import danish
 from agreementgen.text.markdown import Heading, Paragraph, Span
 from agreementgen.views.document import (
     DataTable,
@@ -52,13 +52,13 @@ def when_text(milestone: Milestone, *, year: bool = True) -> str:
     is left out, except for a period that runs into another year."""
 
     def dated(day: datetime.date) -> str:
-        text = formatting.long_date(day)
+        text = danish.long_date(day)
         return text if year else text.rsplit(" ", 1)[0]
 
     if milestone.date is not None:
         return dated(milestone.date)
     if milestone.month is not None:
-        text = formatting.month_year(milestone.month)
+        text = danish.month_year(milestone.month)
         return text if year else text.rsplit(" ", 1)[0]
     if milestone.quarter is not None:
         number, quarter = milestone.quarter.split("-Q")
@@ -67,7 +67,7 @@ def when_text(milestone: Milestone, *, year: bool = True) -> str:
     start, end = milestone.period.start, milestone.period.end
     if start.year != end.year:
         return period_text(start, end)
-    return f"{formatting.long_date(start).rsplit(' ', 1)[0]} – {dated(end)}"
+    return f"{danish.long_date(start).rsplit(' ', 1)[0]} – {dated(end)}"
 
 
 def responsible_names(loaded: LoadedAgreement) -> dict[str, str]:
@@ -200,9 +200,9 @@ def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
     assert isinstance(plan, MilestonePlan)
     agreement = loaded.agreement
     facts = [Fact("Periode", period_text(agreement.period.start, agreement.period.end))]
-    facts.append(Fact("Antal milepæle", formatting.number(len(plan.milestones))))
+    facts.append(Fact("Antal milepæle", danish.number(len(plan.milestones))))
     if plan.updated:
-        facts.append(Fact("Senest ajourført", formatting.long_date(plan.updated)))
+        facts.append(Fact("Senest ajourført", danish.long_date(plan.updated)))
     timeline: list[ViewBlock] = []
     if plan.milestones:
         timeline.append(figure(plan, loaded))
