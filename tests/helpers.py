@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -59,3 +60,47 @@ def libreoffice(scratch: Path) -> list[str]:
     soffice = require_tool("soffice")
     profile = (scratch / "libreoffice-profile").resolve()
     return [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless"]
+
+
+def tree_state(folder: Path) -> dict[str, object]:
+    """Everything in `folder` as it is: each file's bytes, each link's target, each folder.
+
+    Links are recorded, not followed, so a link that a command replaced with a file (or a
+    file it wrote through a link outside the folder) shows as a change.
+    """
+    state: dict[str, object] = {}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            state[name] = ("link", str(path.readlink()))
+        elif path.is_dir():
+            state[name] = "folder"
+        elif path.is_file():
+            state[name] = path.read_bytes()
+        else:
+            state[name] = "other"
+    return state
+
+
+def examples(count: int) -> int:
+    """How many examples a property test tries: `count` in `make test`, more in `make fuzz`,
+    which sets FUZZ_SCALE (a whole number, the factor)."""
+    return count * int(os.environ.get("FUZZ_SCALE", "1"))
+
+
+def fuzzing() -> bool:
+    """Whether this is a `make fuzz` run: examples are then drawn anew each run, not the
+    same ones every time as CI needs."""
+    return int(os.environ.get("FUZZ_SCALE", "1")) > 1
+
+
+def with_own_templates(source: Path, project: Path, name: str) -> Path:
+    """Copy agreement folder `source` to `project`/agreements/`name`, with its own (empty)
+    templates folder `templates/` named in agreement.yaml; return the agreement folder."""
+    folder = project / "agreements" / name
+    shutil.copytree(source, folder)
+    path = folder / "agreement.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("area_name:", "templates: templates\narea_name:", 1), "utf-8")
+    (folder / "templates").mkdir()
+    return folder

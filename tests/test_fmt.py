@@ -20,7 +20,7 @@ from agreementgen.source.model import Agreement, Markdown
 from agreementgen.text.markdown import parse_markdown
 from agreementgen.text.prose import split_sentences
 
-from .helpers import DATA, ROOT
+from .helpers import DATA, ROOT, tree_state
 
 CASES = ROOT / "tests" / "fmt"
 MARKER = "# output\n"
@@ -313,6 +313,42 @@ def test_write_formats_in_place_keeping_the_file_mode(project: Path) -> None:
     again = run("--check")
     assert again.exit_code == 0
     assert again.stderr == "2 files would be left unchanged.\n"
+
+
+def test_a_linked_file_is_formatted_through_the_link(project: Path) -> None:
+    """The link stays a link (another document may share the file), the file it leads to
+    is formatted, and nothing else in the folder changes."""
+    folder = project / "agreements/demo"
+    (folder / "shared").mkdir()
+    (folder / "agreement.yaml").rename(folder / "shared/agreement.yaml")
+    (folder / "agreement.yaml").symlink_to("shared/agreement.yaml")
+    result = run("agreements/demo")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "reformatted agreements/demo/agreement.yaml\n1 file reformatted.\n"
+    assert (folder / "agreement.yaml").is_symlink()
+    assert (folder / "agreement.yaml").readlink() == Path("shared/agreement.yaml")
+    assert (folder / "shared/agreement.yaml").read_text("utf-8") == read_case("comments")[1]
+    assert sorted(p.name for p in (folder / "shared").iterdir()) == ["agreement.yaml"]
+
+
+def test_a_file_linked_from_outside_the_folder_is_neither_read_nor_written(
+    project: Path,
+) -> None:
+    outside = project / "elsewhere.yaml"
+    outside.write_text(read_case("comments")[0], "utf-8")
+    (project / "agreements/demo/agreement.yaml").unlink()
+    (project / "agreements/demo/agreement.yaml").symlink_to(outside)
+    before = tree_state(project)
+    result = run("agreements/demo")
+    assert result.exit_code == 123
+    assert result.stderr == (
+        "agreements/demo/agreement.yaml: error AG125: the file leads outside the agreement "
+        "folder through a link\n"
+        "    hint: copy the file into the agreement folder: agreementgen reads nothing outside "
+        "it\n"
+        "1 file failed to reformat.\n"
+    )
+    assert tree_state(project) == before
 
 
 def test_a_file_that_does_not_load_exits_123_and_the_others_are_formatted(project: Path) -> None:

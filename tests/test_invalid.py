@@ -23,7 +23,9 @@ import contextlib
 import os
 import shutil
 import signal
+import struct
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +36,8 @@ from click.testing import CliRunner, Result
 from markupsafe import escape
 
 from agreementgen.cli import cli
+
+from .helpers import tree_state
 
 CASES = Path(__file__).parent / "invalid"
 DATA = Path(__file__).parent / "data"
@@ -104,10 +108,18 @@ def _budget_beside_complete(setup: Callable[[Path], None]) -> Callable[[Path], N
     """Set the case's budget.yaml up in a copy of tests/data/complete, a whole and signed
     agreement: the agreement's own rules run when only a document beside it fails, and they
     find nothing there, so the budget's problem is the only one."""
+    return _beside_complete("budget.yaml", setup)
+
+
+def _beside_complete(name: str, setup: Callable[[Path], None]) -> Callable[[Path], None]:
+    """Set the case's file or folder `name` up in a copy of tests/data/complete."""
 
     def build(folder: Path) -> None:
         shutil.copytree(DATA / "complete", folder, dirs_exist_ok=True)
-        (folder / "budget.yaml").unlink()
+        if (folder / name).is_dir():
+            shutil.rmtree(folder / name)
+        else:
+            (folder / name).unlink()
         setup(folder)
 
     return build
@@ -161,6 +173,68 @@ def _unreadable(folder: Path) -> None:
 def _root() -> str:
     # Root reads a file whatever its mode says.
     return "running as root, which can read any file" if os.geteuid() == 0 else ""
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG whose header claims `width` × `height` pixels, with almost no pixel data."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _jpeg_header(width: int, height: int) -> bytes:
+    """A JPEG whose frame header (SOF0) claims `width` × `height` pixels."""
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"
+    sof0 = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\0"
+    return b"\xff\xd8" + app0 + sof0 + b"\xff\xd9"
+
+
+def _file(name: str, data: bytes) -> Callable[[Path], None]:
+    def setup(folder: Path) -> None:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+
+    return setup
+
+
+def _outside_file(name: str, text: str) -> Callable[[Path], None]:
+    """Link `name` in the case's folder to a file beside the folder, outside it."""
+
+    def setup(folder: Path) -> None:
+        secret = folder.parent / f"{folder.name}-secret.yaml"
+        secret.write_text(text, "utf-8")
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).symlink_to(secret)
+
+    return setup
+
+
+def _outside_folder(name: str) -> Callable[[Path], None]:
+    """Link folder `name` to a copy of the complete agreement's, beside the case's folder."""
+
+    def setup(folder: Path) -> None:
+        elsewhere = folder.parent / f"{folder.name}-elsewhere"
+        shutil.copytree(DATA / "complete" / name, elsewhere)
+        (folder / name).symlink_to(elsewhere)
+
+    return setup
+
+
+def _links(*links: tuple[str, str]) -> Callable[[Path], None]:
+    def setup(folder: Path) -> None:
+        for name, target in links:
+            _link(name, target)(folder)
+
+    return setup
 
 
 def _deep_block(levels: int) -> bytes:
@@ -284,8 +358,8 @@ GENERATED = [
     Generated(
         "budget-link-loop",
         None,
-        "budget-link-loop/budget.yaml: error AG121: file cannot be read: Too many levels of "
-        "symbolic links\n"
+        "budget-link-loop/budget.yaml: error AG121: file cannot be read: it is a link that "
+        "leads back to itself (a loop of links)\n"
         "Aborted with 1 error.\n",
         setup=_budget_beside_complete(_link("budget.yaml", "budget.yaml")),
     ),
@@ -344,6 +418,97 @@ GENERATED = [
         "    hint: copy the file into the templates folder\n"
         "Aborted with 1 error.\n",
         setup=_link("skabeloner/agreement.html.j2", "/etc/passwd"),
+    ),
+    Generated(
+        "invisible-character-raw-bom-in-text",
+        _raw("\ufeff"),
+        "invisible-character-raw-bom-in-text/agreement.yaml:19:15: error AG111: "
+        "sections.vision.body[0].text: the invisible character U+FEFF (ZERO WIDTH NO-BREAK "
+        "SPACE) is not allowed in text\n"
+        "    hint: remove it; invisible characters come along unseen with text pasted from "
+        "elsewhere\n"
+        "Aborted with 1 error.\n",
+    ),
+    Generated(
+        "invisible-character-raw-right-to-left-isolate",
+        _raw("\u2067"),
+        "invisible-character-raw-right-to-left-isolate/agreement.yaml:19:15: error AG111: "
+        "sections.vision.body[0].text: the invisible character U+2067 (RIGHT-TO-LEFT "
+        "ISOLATE) is not allowed in text\n"
+        "    hint: remove it; invisible characters come along unseen with text pasted from "
+        "elsewhere\n"
+        "Aborted with 1 error.\n",
+    ),
+    Generated(
+        "document-link-out-of-folder",
+        None,
+        "document-link-out-of-folder/contingency-plan.yaml: error AG125: the file leads "
+        "outside the agreement folder through a link\n"
+        "    hint: copy the file into the agreement folder: agreementgen reads nothing "
+        "outside it\n"
+        "Aborted with 1 error.\n",
+        setup=_beside_complete(
+            "contingency-plan.yaml",
+            _outside_file("contingency-plan.yaml", "purpose: hemmelig tekst\n"),
+        ),
+    ),
+    Generated(
+        "agreement-link-out-of-folder",
+        None,
+        "agreement-link-out-of-folder/agreement.yaml: error AG125: the file leads outside "
+        "the agreement folder through a link\n"
+        "    hint: copy the file into the agreement folder: agreementgen reads nothing "
+        "outside it\n"
+        "Aborted with 1 error.\n",
+        setup=_outside_file("agreement.yaml", MINIMAL),
+    ),
+    Generated(
+        "sub-agreements-folder-link-out-of-folder",
+        None,
+        "sub-agreements-folder-link-out-of-folder/sub-agreements/education_and_life_chances"
+        ".yaml: error AG125: the file leads outside the agreement folder through a link\n"
+        "    hint: copy the file into the agreement folder: agreementgen reads nothing "
+        "outside it\n"
+        "sub-agreements-folder-link-out-of-folder/sub-agreements/employment.yaml: error "
+        "AG125: the file leads outside the agreement folder through a link\n"
+        "    hint: copy the file into the agreement folder: agreementgen reads nothing "
+        "outside it\n"
+        "Aborted with 2 errors.\n",
+        setup=_beside_complete("sub-agreements", _outside_folder("sub-agreements")),
+    ),
+    Generated(
+        "figure-image-link-loop",
+        lambda: _figure("files/kort.png"),
+        "figure-image-link-loop/agreement.yaml:20:18: error AG137: image file "
+        "'files/kort.png' is a link that leads back to itself (a loop of links)\n"
+        "Aborted with 1 error.\n",
+        setup=_link("files/kort.png", "kort.png"),
+    ),
+    Generated(
+        "figure-image-link-loop-of-two",
+        lambda: _figure("files/kort.png"),
+        "figure-image-link-loop-of-two/agreement.yaml:20:18: error AG137: image file "
+        "'files/kort.png' is a link that leads back to itself (a loop of links)\n"
+        "Aborted with 1 error.\n",
+        setup=_links(("files/kort.png", "b.png"), ("files/b.png", "kort.png")),
+    ),
+    Generated(
+        "figure-png-claims-ten-gigapixels",
+        lambda: _figure("files/kort.png"),
+        "figure-png-claims-ten-gigapixels/agreement.yaml:20:18: error AG138: 'files/kort.png' "
+        "is 100,000 × 100,000 pixels; the most is 50 megapixels\n"
+        "    hint: export it smaller: across an A4 page at 300 dpi a picture is 2,500 pixels\n"
+        "Aborted with 1 error.\n",
+        setup=_file("files/kort.png", _png_header(100_000, 100_000)),
+    ),
+    Generated(
+        "figure-jpeg-claims-four-gigapixels",
+        lambda: _figure("files/kort.jpg"),
+        "figure-jpeg-claims-four-gigapixels/agreement.yaml:20:18: error AG138: "
+        "'files/kort.jpg' is 65,000 × 65,000 pixels; the most is 50 megapixels\n"
+        "    hint: export it smaller: across an A4 page at 300 dpi a picture is 2,500 pixels\n"
+        "Aborted with 1 error.\n",
+        setup=_file("files/kort.jpg", _jpeg_header(65_000, 65_000)),
     ),
 ]
 
@@ -409,7 +574,9 @@ def test_invalid_case(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     args = _copy_case(name, tmp_path / name)
     monkeypatch.chdir(tmp_path)
     expected = (CASES / name / "expected.txt").read_text("utf-8")
+    before = tree_state(tmp_path)
     _assert_rejected(_validate(name, *args), expected)
+    assert tree_state(tmp_path) == before
 
 
 @pytest.mark.parametrize("case", _generated_params())
@@ -424,8 +591,10 @@ def test_generated_case(case: Generated, tmp_path: Path, monkeypatch: pytest.Mon
     if case.setup is not None:
         case.setup(folder)
     monkeypatch.chdir(tmp_path)
+    before = tree_state(tmp_path)
     with _deadline(10):  # a named pipe that is opened would wait forever
         _assert_rejected(_validate(case.folder), case.expected)
+    assert tree_state(tmp_path) == before
 
 
 @contextlib.contextmanager

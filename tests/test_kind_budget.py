@@ -7,12 +7,15 @@ import io
 import json
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
 from docx import Document as open_docx
+from lxml import etree
 
 from agreementgen.build.pipeline import build_agreements
 from agreementgen.cli import cli
@@ -23,13 +26,14 @@ from agreementgen.render.word import render_docx
 from agreementgen.source.folder import LoadedAgreement, LoadedDocument
 from agreementgen.source.schema import schema_texts
 
-from .helpers import ROOT, libreoffice, load
-from .rulecase import EXAMPLE, line_of, lines_of, position_of, replace, run, unsigned
+from .helpers import ROOT, libreoffice, load, require_tool
+from .rulecase import EXAMPLE, edit, line_of, lines_of, position_of, replace, run, unsigned
 from .text import docx_sections
 
 B = "budget.yaml"
 A = "agreement.yaml"
 YEARS = (2026, 2027, 2028, 2029)
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 def _budget(lines: str, funders: str = "") -> str:
@@ -527,7 +531,8 @@ def _csv_sheets(xlsx: Path, out: Path) -> dict[str, list[list[str]]]:
     sheets = {}
     for name in (OVERVIEW, LINES):
         path = out / f"{xlsx.stem}-{name}.csv"
-        sheets[name] = list(csv.reader(path.read_text("utf-8").splitlines()))
+        # Read as bytes: a cell's line break must stay inside its quoted field.
+        sheets[name] = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")))
     return sheets
 
 
@@ -592,3 +597,164 @@ def test_docx_and_xlsx_open_in_libreoffice(tmp_path: Path) -> None:
         )
     for name in ("document.pdf", "sheet.pdf"):
         assert (tmp_path / "pdf" / name).read_bytes().startswith(b"%PDF")
+
+
+# -- budget text in the spreadsheet is text, never a formula ---------------------------------
+
+# Text a budget may hold that a spreadsheet would take as a formula (or as an error value):
+# (file, the YAML line it replaces, the YAML line that replaces it, the text a cell must show).
+HOSTILE = (
+    (
+        B,
+        "description: Boligsocial leder",
+        """description: '=HYPERLINK("http://x","y")'""",
+        '=HYPERLINK("http://x","y")',
+    ),
+    (B, "description: Administration, regnskab og lokaler", "description: '+1+2'", "+1+2"),
+    (B, "description: Revision af det årlige regnskab", 'description: "\\t=1+1"', "\t=1+1"),
+    (
+        B,
+        "description: Midtvejsevaluering i 2027 og slutevaluering i 2029",
+        'description: "\\r=1+1"',
+        "\r=1+1",
+    ),
+    (B, "description: Børne- og familiemedarbejder", "description: '#N/A'", "#N/A"),
+    (B, "name: Sparekassen Eksempelbys Fond", "name: '-2+3'", "-2+3"),
+    (
+        B,
+        "valuation: 0,5 årsværk à 580.000 kr. (jobcentrets gennemsnitsløn 2026)",
+        "valuation: '=2*3'",
+        "=2*3",
+    ),
+    (A, "name: Eksempelby Boligselskab", "name: '@SUM(1,2)'", "@SUM(1,2)"),
+)
+AREA_NAME = "Fjord & Park &P"  # in a page header '&P' is the page number
+
+
+def _hostile_folder(parent: Path, area_name: str = AREA_NAME) -> Path:
+    """A copy of the example with HOSTILE's text and `area_name`."""
+    folder = parent / "example"
+    shutil.copytree(EXAMPLE, folder)
+    edits = [
+        *((name, old, new) for name, old, new, _ in HOSTILE),
+        (
+            A,
+            "area_name: Den boligsociale helhedsplan, Eksempelby",
+            f"area_name: {json.dumps(area_name)}",
+        ),
+    ]
+    for name, old, new in edits:
+        edit(folder, name, replace(old, new))
+    return folder
+
+
+def _xlsx_of(folder: Path) -> tuple[bytes, dict[str, Any]]:
+    loaded, document = _budget_view(folder)
+    result = view(document, loaded)
+    return result.extras[XLSX], result.summary
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, dict[str, Any]]:
+    return _xlsx_of(_hostile_folder(tmp_path_factory.mktemp("hostile")))
+
+
+def _sheet_xml(data: bytes) -> dict[str, Any]:
+    """The worksheets' XML by sheet name (the workbook writes them in order)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {
+            name: etree.fromstring(archive.read(f"xl/worksheets/sheet{i}.xml"))
+            for i, name in enumerate((OVERVIEW, LINES), 1)
+        }
+
+
+def _formulas(data: bytes) -> dict[tuple[str, str], str]:
+    """Every <f> element of the workbook: (sheet, cell) -> formula."""
+    return {
+        (name, f.getparent().get("r")): f.text
+        for name, root in _sheet_xml(data).items()
+        for f in root.iter(f"{{{SHEET_NS}}}f")
+    }
+
+
+def _header(root: Any) -> str:
+    header = root.find(f"{{{SHEET_NS}}}headerFooter/{{{SHEET_NS}}}oddHeader")
+    assert header is not None
+    return str(header.text)
+
+
+def test_xlsx_budget_text_is_never_a_formula(hostile: tuple[bytes, dict[str, Any]]) -> None:
+    example, _ = _xlsx_of(EXAMPLE)
+    formulas = _formulas(hostile[0])
+    # The example's formulas in the example's cells: only those the code makes, no other.
+    assert formulas == _formulas(example)
+    assert len(formulas) > 100
+
+
+def test_xlsx_budget_text_is_kept_as_typed_with_quote_prefix(
+    hostile: tuple[bytes, dict[str, Any]],
+) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(hostile[0]))
+    cells = [c for ws in book for row in ws.iter_rows() for c in row]
+    for *_, shown in HOSTILE:
+        found = [c for c in cells if c.value == shown]
+        assert found, repr(shown)
+        for cell in found:
+            assert cell.data_type == "s", (shown, cell.coordinate)
+            # Excel's leading apostrophe: still text when someone edits the cell.
+            assert cell.quotePrefix == (shown != "#N/A"), (shown, cell.coordinate)
+    ordinary = next(c for c in cells if c.value == "Eksempelby Kommune")
+    assert not ordinary.quotePrefix
+
+
+def test_xlsx_page_header_shows_an_ampersand_as_typed(
+    hostile: tuple[bytes, dict[str, Any]],
+) -> None:
+    for name, root in _sheet_xml(hostile[0]).items():
+        # '&&' is an ampersand; the area's '&P' is text, not the page number.
+        assert _header(root) == f"&LBudget: {name}&RFjord && Park &&P"
+
+
+def test_xlsx_page_header_keeps_within_excels_limit(tmp_path: Path) -> None:
+    data, _ = _xlsx_of(_hostile_folder(tmp_path, area_name="Fjord & Park " * 30))
+    for name, root in _sheet_xml(data).items():
+        header = _header(root)
+        assert len(header) <= 255, name
+        right = header.split("&R", 1)[1]
+        assert right.startswith("Fjord && Park Fjord && Park")
+        assert right.endswith("…")
+        assert "&" not in right.replace("&&", "")  # no '&&' cut in two
+
+
+@pytest.mark.slow
+def test_libreoffice_shows_budget_text_as_text(
+    hostile: tuple[bytes, dict[str, Any]], tmp_path: Path
+) -> None:
+    data, summary = hostile
+    xlsx = tmp_path / XLSX
+    xlsx.write_bytes(data)
+    sheets = _csv_sheets(xlsx, tmp_path)
+    lines, overview = sheets[LINES], sheets[OVERVIEW]
+    descriptions = {row[0] for row in lines[1:]}
+    assert {'=HYPERLINK("http://x","y")', "+1+2", "\t=1+1", "#N/A"} <= descriptions
+    assert "=2*3" in {row[lines[0].index("Værdiansættelse")] for row in lines[1:]}
+    assert _number(_row(overview, "-2+3")[-2]) == 120_000  # the funder's total
+    assert _number(_row(overview, "@SUM(1,2)")[-2]) == 415_000  # a party's
+    # LibreOffice recalculated every total on load (fullCalcOnLoad), the same as ours.
+    assert _number(_row(overview, "I alt")[-2]) == summary["total"]
+    column = lines[0].index("I alt")
+    assert sum(_number(row[column]) for row in lines[1:]) == summary["total"]
+    # The page header shows the area's name as typed, '&P' and all.
+    subprocess.run(
+        [*libreoffice(tmp_path), "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = subprocess.run(
+        [require_tool("pdftotext"), str(tmp_path / "Budget.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "Fjord & Park &P" in pdf.splitlines()

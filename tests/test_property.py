@@ -32,12 +32,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from agreementgen.cli import cli
 
-from .helpers import DATA, ROOT
+from .helpers import DATA, ROOT, examples, fuzzing
 
 SOURCES = {"example": ROOT / "agreements" / "example", "demo": DATA / "demo"}
 COMMON = {
     "deadline": None,
-    "derandomize": True,
+    "derandomize": not fuzzing(),
     "database": None,
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
 }
@@ -266,7 +266,7 @@ def _build(folder: Path, out: Path, *formats: str) -> Result:
     return CliRunner().invoke(cli, args)
 
 
-@settings(max_examples=200, **COMMON)
+@settings(max_examples=examples(200), **COMMON)
 @given(data=st.data())
 def test_validate_reports_or_accepts_any_mutation(data: st.DataObject) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -275,7 +275,7 @@ def test_validate_reports_or_accepts_any_mutation(data: st.DataObject) -> None:
         _assert_handled(CliRunner().invoke(cli, ["validate", "--final", str(folder)]))
 
 
-@settings(max_examples=60, **COMMON)
+@settings(max_examples=examples(60), **COMMON)
 @given(data=st.data())
 def test_build_writes_everything_or_nothing(data: st.DataObject) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -287,7 +287,7 @@ def test_build_writes_everything_or_nothing(data: st.DataObject) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=4, **COMMON)
+@settings(max_examples=examples(4), **COMMON)
 @given(data=st.data())
 def test_build_with_pdf_writes_everything_or_nothing(data: st.DataObject) -> None:
     with tempfile.TemporaryDirectory() as tmp:

@@ -394,3 +394,66 @@ def test_a_broken_repository_is_a_diagnostic(
     assert result.stderr == (
         "v1: error AG153: git ls-tree failed: fatal: not a tree object\nAborted with 1 error.\n"
     )
+
+
+# --- the author ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("author", "message"),
+    [
+        ("a\x01b", r"'\x01' is a control character; give a plain name"),
+        ("Mette\tØrsted", r"'\t' is a control character; give a plain name"),
+        ("Mette\x85", r"'\x85' is a control character; give a plain name"),
+        ("", "it is empty or only spaces; give a name, e.g. 'Mette Ørsted'"),
+        ("   ", "it is empty or only spaces; give a name, e.g. 'Mette Ørsted'"),
+        ("Å" * 256, "it is 256 characters long; give at most 255"),
+        # A command-line byte that is not UTF-8 reaches Python as a lone surrogate.
+        ("S\udcf8ren", r"it is not UTF-8 text ('\udcf8'); give a plain name"),
+        ("\ufffe", r"'\ufffe' is not a character; give a plain name"),
+    ],
+    ids=["x01", "tab", "nel", "empty", "spaces", "256", "not-utf-8", "non-character"],
+)
+def test_an_author_word_cannot_hold_is_a_usage_error(
+    revisions: Scenario,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    author: str,
+    message: str,
+) -> None:
+    monkeypatch.chdir(revisions.repo)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["redline", "v1", "v2", "--out", str(out), "--author", author])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Usage: cli redline [OPTIONS] REV_A REV_B [PATHS]...\n"
+        "Try 'cli redline --help' for help.\n"
+        "\n"
+        f"Error: Invalid value for '--author': {message}\n"
+    )
+    assert not out.exists()
+
+
+def test_an_author_of_255_characters_is_taken(
+    revisions: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(revisions.repo)
+    # A path that is not there: the command runs (exit 1, not a usage error) and stops early.
+    args = ["redline", "v1", "v2", "agreements/nowhere", "--author", "Å" * 255]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert "error AG154" in result.stderr
+
+
+def test_an_author_with_danish_letters(
+    revisions: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(revisions.repo)
+    author = "Søren Æbelø, Ålborg"
+    result = CliRunner().invoke(
+        cli, ["redline", "v1", "v2", "--out", str(tmp_path), "--author", author]
+    )
+    assert result.exit_code == 0, result.output
+    found = marks(part((tmp_path / "viborg" / REDLINE).read_bytes(), "word/document.xml"))
+    assert found
+    assert {e.get(w("author")) for e in found} == {author}

@@ -27,7 +27,7 @@ from agreementgen.source.templates import (
     project_root,
 )
 
-from .helpers import DATA, ROOT, copy_agreement
+from .helpers import DATA, ROOT, copy_agreement, with_own_templates
 
 AGREEMENT = "Strategisk samarbejdsaftale"
 EXTRA = "Aftalen følger Landsbyggefondens skabelon fra sagen, med agreementgens felter."
@@ -36,12 +36,7 @@ EXTRA = "Aftalen følger Landsbyggefondens skabelon fra sagen, med agreementgens
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project with agreements/demo, whose templates are agreements/demo/templates/."""
-    folder = tmp_path / "agreements" / "demo"
-    shutil.copytree(DATA / "demo", folder)
-    path = folder / "agreement.yaml"
-    text = path.read_text("utf-8")
-    path.write_text(text.replace("area_name:", "templates: templates\narea_name:", 1), "utf-8")
-    (folder / "templates").mkdir()
+    with_own_templates(DATA / "demo", tmp_path, "demo")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

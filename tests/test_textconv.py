@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import io
 import shutil
+import struct
 import subprocess
 import sys
+import time
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -63,8 +67,9 @@ def test_the_same_document_gives_the_same_text(demo_docx: bytes, text: str) -> N
 
 
 def test_not_a_word_file() -> None:
-    with pytest.raises(NotAWordFile):
+    with pytest.raises(NotAWordFile) as raised:
         docx_to_text(b"agreement.yaml is not a Word file")
+    assert raised.value.message == "not a readable Word document: not a zip file"
 
 
 def test_the_command_prints_the_text(tmp_path: Path, demo_docx: bytes, text: str) -> None:
@@ -75,36 +80,230 @@ def test_the_command_prints_the_text(tmp_path: Path, demo_docx: bytes, text: str
     assert result.stdout == text
 
 
-def test_the_command_refuses_other_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_command_gives_a_notice_for_other_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # git diff shows nothing at all when a textconv fails: a notice as the text, and exit 0.
     monkeypatch.chdir(tmp_path)
     Path("notes.docx").write_text("not a zip", "utf-8")
     result = CliRunner().invoke(cli, ["textconv", "notes.docx"])
-    assert result.exit_code == 1
-    assert result.stderr == "notes.docx: error: not a Word document (.docx)\n"
+    assert result.exit_code == 0
+    assert result.stdout == "(agreementgen: not a readable Word document: not a zip file)\n"
+    assert result.stderr == "notes.docx: warning: not a readable Word document: not a zip file\n"
 
 
-def test_git_diff_shows_the_text(tmp_path: Path, demo_docx: bytes) -> None:
+# --- files that are not readable Word documents ---------------------------------------------
+
+MB = 1024 * 1024
+
+
+def _repack(docx_bytes: bytes, write: Callable[[zipfile.ZipFile, str, bytes], bool]) -> bytes:
+    """Copy a .docx member by member; `write` may write a member its own way (returns True)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(docx_bytes)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if not write(target, info.filename, data):
+                target.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def _zeros_as(name: str, size: int) -> Callable[[zipfile.ZipFile, str, bytes], bool]:
+    """A member `name` of `size` zero bytes, streamed: the test needs no `size` of memory."""
+
+    def write(target: zipfile.ZipFile, member: str, _data: bytes) -> bool:
+        if member != name:
+            return False
+        with target.open(member, "w") as stream:
+            for _ in range(size // MB):
+                stream.write(bytes(MB))
+        return True
+
+    return write
+
+
+def _replaced(name: str, text: bytes) -> Callable[[zipfile.ZipFile, str, bytes], bool]:
+    def write(target: zipfile.ZipFile, member: str, _data: bytes) -> bool:
+        if member != name:
+            return False
+        target.writestr(member, text)
+        return True
+
+    return write
+
+
+def _declaring(data: bytes, name: str, size: int) -> bytes:
+    """`data` with the central directory declaring `size` unpacked bytes for member `name`."""
+    patched = bytearray(data)
+    start = 0
+    while (start := patched.find(b"PK\x01\x02", start)) != -1:
+        (length,) = struct.unpack_from("<H", patched, start + 28)
+        if patched[start + 46 : start + 46 + length] == name.encode():
+            struct.pack_into("<I", patched, start + 24, size)
+        start += 4
+    return bytes(patched)
+
+
+def _many_members(count: int) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for index in range(count):
+            archive.writestr(f"word/media/image{index}.png", b"")
+    return out.getvalue()
+
+
+def _lock_file() -> bytes:
+    """Like the ~$name.docx Word keeps beside an open document: 162 bytes naming the user."""
+    user = "Mette Ørsted"
+    return (bytes([len(user)]) + user.encode("utf-16-le")).ljust(162, b"\0")
+
+
+def _workbook() -> bytes:
+    import openpyxl
+
+    out = io.BytesIO()
+    openpyxl.Workbook().save(out)
+    return out.getvalue()
+
+
+LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE w:document [\n <!ENTITY l0 "lol">\n'
+    + b"".join(f' <!ENTITY l{n} "{f"&l{n - 1};" * 10}">\n'.encode() for n in range(1, 10))
+    + b']>\n<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"<w:body><w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>"
+)
+EXTERNAL = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"<w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>"
+)
+DTD = "word/document.xml declares a DTD, which no Word document has"
+# name -> (how to make it from the demo .docx, the reason the notice gives)
+BAD: dict[str, tuple[Callable[[bytes], bytes], str]] = {
+    "zip-bomb.docx": (
+        lambda good: _repack(good, _zeros_as("word/document.xml", 200 * MB)),
+        "word/document.xml unpacks to 200 MB, more than 16 MB",
+    ),
+    "packed-bomb.docx": (
+        lambda good: _repack(good, _zeros_as("word/media/image1.png", 60 * MB)),
+        "word/media/image1.png is packed more than 100:1, as a zip bomb is",
+    ),
+    # Declares 1000 bytes, holds 50 MB: zipfile stops at the declared size, and the CRC fails.
+    "lying-size.docx": (
+        lambda good: _declaring(
+            _repack(good, _zeros_as("word/media/image1.png", 50 * MB)),
+            "word/media/image1.png",
+            1000,
+        ),
+        "damaged zip (Bad CRC-32 for file 'word/media/image1.png')",
+    ),
+    "many-members.docx": (lambda _good: _many_members(1001), "1001 zip members, more than 1000"),
+    "billion-laughs.docx": (
+        lambda good: _repack(good, _replaced("word/document.xml", LAUGHS)),
+        DTD,
+    ),
+    "external-entity.docx": (
+        lambda good: _repack(good, _replaced("word/document.xml", EXTERNAL)),
+        DTD,
+    ),
+    "~$Strategisk samarbejdsaftale.docx": (lambda _good: _lock_file(), "not a zip file"),
+    "notes.docx": (lambda _good: b"agreement.yaml is not a Word file\n", "not a zip file"),
+    "budget.docx": (
+        lambda _good: _workbook(),
+        "its main part is application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        ".main+xml, not a Word document",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def bad_files(demo_docx: bytes, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bad")
+    for name, (make, _) in BAD.items():
+        (folder / name).write_bytes(make(demo_docx))
+    return folder
+
+
+def _notice(reason: str) -> str:
+    return f"(agreementgen: not a readable Word document: {reason})\n"
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_an_unreadable_file_gives_a_notice_quickly(
+    bad_files: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reason = BAD[name][1]
+    monkeypatch.chdir(bad_files)
+    start = time.monotonic()
+    result = CliRunner().invoke(cli, ["textconv", name])
+    assert time.monotonic() - start < 2
+    assert result.exit_code == 0, result.output
+    assert result.stdout == _notice(reason)
+    assert result.stderr == f"{name}: warning: not a readable Word document: {reason}\n"
+
+
+def test_the_bombs_are_small_on_disk(bad_files: Path) -> None:
+    assert (bad_files / "zip-bomb.docx").stat().st_size < 1 * MB
+
+
+def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+def _repository(repo: Path, files: dict[str, bytes]) -> None:
+    """A git repository whose .docx files diff as text through `agreementgen textconv`."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
+    _git(repo, "init", "-q")
+    _git(repo, "config", "diff.agreementgen.textconv", f"{sys.executable} -m agreementgen textconv")
+    (repo / ".gitattributes").write_text("*.docx diff=agreementgen\n", "utf-8")
+    for name, data in files.items():
+        (repo / name).write_bytes(data)
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "one")
 
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
 
-    git("init", "-q")
-    git("config", "diff.agreementgen.textconv", f"{sys.executable} -m agreementgen textconv")
-    (tmp_path / ".gitattributes").write_text("*.docx diff=agreementgen\n", "utf-8")
-    (tmp_path / "a.docx").write_bytes(demo_docx)
-    git("add", ".")
-    git("commit", "-q", "-m", "one")
+def _renamed_value(demo_docx: bytes, path: Path) -> None:
+    """Save the demo with its value 'Tillid' renamed 'Tiltro'."""
     word = docx.Document(io.BytesIO(demo_docx))
     paragraph = next(p for p in word.paragraphs if p.text == "Tillid")
     paragraph.runs[0].text = "Tiltro"
-    word.save(tmp_path / "a.docx")
-    diff = git("diff")
+    word.save(path)
+
+
+def test_git_diff_shows_the_text(tmp_path: Path, demo_docx: bytes) -> None:
+    _repository(tmp_path, {"a.docx": demo_docx})
+    _renamed_value(demo_docx, tmp_path / "a.docx")
+    diff = _git(tmp_path, "diff").stdout
     assert "-1. Tillid\n+1. Tiltro\n" in diff
+
+
+def test_git_diff_shows_every_other_file_beside_a_bad_one(
+    tmp_path: Path, demo_docx: bytes, bad_files: Path
+) -> None:
+    _repository(tmp_path, {"a.docx": demo_docx, "b.docx": demo_docx})
+    _renamed_value(demo_docx, tmp_path / "a.docx")
+    shutil.copy(bad_files / "zip-bomb.docx", tmp_path / "b.docx")
+    lock = "~$a.docx"  # Word's lock file, added by mistake
+    shutil.copy(bad_files / "~$Strategisk samarbejdsaftale.docx", tmp_path / lock)
+    _git(tmp_path, "add", "--intent-to-add", lock)
+    result = _git(tmp_path, "diff")
+    diff = result.stdout
+    good = diff.index("diff --git a/a.docx b/a.docx")
+    bomb = diff.index("diff --git a/b.docx b/b.docx")
+    locked = diff.index(f"diff --git a/{lock} b/{lock}")
+    assert "-1. Tillid\n+1. Tiltro\n" in diff[good:bomb]
+    assert "+" + _notice(BAD["zip-bomb.docx"][1]) in diff[bomb:locked]
+    assert "-# Strategisk samarbejdsaftale om boligsocial indsats\n" in diff[bomb:locked]
+    assert "+" + _notice("not a zip file") in diff[locked:]
+    assert "b.docx: warning: not a readable Word document" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -259,10 +259,13 @@ def textconv(file: Path) -> None:
     from agreementgen.review.textconv import NotAWordFile, docx_to_text
 
     try:
-        click.echo(docx_to_text(file.read_bytes()), nl=False)
-    except NotAWordFile as exc:
-        click.echo(f"{display_path(file)}: error: {exc.message}", err=True)
-        sys.exit(1)
+        text = docx_to_text(file.read_bytes())
+    except (NotAWordFile, OSError) as exc:
+        # git diff shows nothing at all when a textconv fails: the notice is the file's text.
+        reason = exc.message if isinstance(exc, NotAWordFile) else f"cannot be read: {exc}"
+        click.echo(f"{display_path(file)}: warning: {reason}", err=True)
+        text = f"(agreementgen: {reason})\n"
+    click.echo(text, nl=False)
 
 
 @cli.command("diff")
@@ -305,6 +308,31 @@ def diff_command(revisions: tuple[str, ...], style: str, exit_code: bool) -> Non
     sys.exit(1 if exit_code and results[0].changed else 0)
 
 
+def _author(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """Check --author, which goes into every change mark as Word's w:author attribute.
+
+    XML cannot hold most control characters (nor lone surrogates, which stand for bytes of a
+    command line that are not UTF-8), so they are refused here rather than deep in lxml.
+    ECMA-376 sets no length for w:author; 255 is the most Word takes for its other names
+    (MS-OI29500), and more than any person's name needs.
+    """
+    import unicodedata
+
+    if not value.strip():
+        raise click.BadParameter("it is empty or only spaces; give a name, e.g. 'Mette Ørsted'")
+    if len(value) > 255:
+        raise click.BadParameter(f"it is {len(value)} characters long; give at most 255")
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "Cc":
+            raise click.BadParameter(f"{char!a} is a control character; give a plain name")
+        if category == "Cs":
+            raise click.BadParameter(f"it is not UTF-8 text ({char!a}); give a plain name")
+        if char in "\ufffe\uffff":
+            raise click.BadParameter(f"{char!a} is not a character; give a plain name")
+    return value
+
+
 @cli.command("redline")
 @click.argument("old", metavar="REV_A")
 @click.argument("new", metavar="REV_B")
@@ -316,7 +344,13 @@ def diff_command(revisions: tuple[str, ...], style: str, exit_code: bool) -> Non
     show_default=True,
     help="Folder to write <agreement-id>/ into.",
 )
-@click.option("--author", default="agreementgen", show_default=True, help="Author of the changes.")
+@click.option(
+    "--author",
+    default="agreementgen",
+    show_default=True,
+    callback=_author,
+    help="Author of the changes.",
+)
 def redline_command(old: str, new: str, paths: tuple[Path, ...], out: Path, author: str) -> None:
     """Write Word files in which every change from REV_A to REV_B is a tracked change.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -90,12 +91,16 @@ def suggestion(word: str, known: Iterable[str], otherwise: str = "") -> str:
 def display_path(path: Path) -> str:
     """Return `path` relative to the working directory when it lies below it.
 
-    A link is shown where it is, not where it points: its target may not exist, or may be the
-    link itself.
+    A path is shown as it is named, not where links lead: a link's target may not exist, may
+    be the link itself, or lie outside the folder the path is named in.
     """
     try:
+        cwd = Path.cwd()
+        named = Path(os.path.normpath(path.absolute()))
+        if named.is_relative_to(cwd):
+            return str(named.relative_to(cwd))
         where = path.parent.resolve() / path.name if path.is_symlink() else path.resolve()
-        return str(where.relative_to(Path.cwd().resolve()))
+        return str(where.relative_to(cwd.resolve()))
     except (ValueError, OSError, RuntimeError):
         return str(path)
 

@@ -1,7 +1,8 @@
-"""Writing files so that nothing is ever half-written, and the same input gives the same bytes."""
+"""Writing files: never half-written, never over an input, the same input the same bytes."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import os
@@ -9,11 +10,11 @@ import re
 import struct
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from agreementgen.errors import AgreementError
+from agreementgen.errors import AgreementError, Diagnostic, InputError, Note, display_path
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -146,3 +147,124 @@ def source_date_epoch(environ: Mapping[str, str] | None = None) -> datetime.date
         raise AgreementError(
             f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970-01-01"
         ) from exc
+
+
+# -- where a build writes ------------------------------------------------------------------
+# A build replaces `OUT/<id>/` whole. Were that folder an agreement folder, or inside one, or
+# one that holds one, the swap would delete the agreement (`--out agreements` once replaced
+# agreements/example with its own output). Two agreement folders of one name would build into
+# one output folder, and one of them would silently be lost. A place that cannot take a
+# folder (under a file, without write permission, a link) ends the build before it starts,
+# with a diagnostic rather than a traceback halfway through. Checked before anything is
+# written, for build and redline alike.
+
+
+def destination_problems(out: Path, folders: Sequence[Path]) -> list[Diagnostic]:
+    """Every reason the agreements in `folders` cannot be built into `out`; empty if none."""
+    problems = _unwritable(out)
+    problems += _same_names(out, folders)
+    for folder in folders:
+        problems += _overlap(out / _ident(folder), folder)
+    return problems
+
+
+def _ident(folder: Path) -> str:
+    return folder.resolve().name
+
+
+def _unwritable(out: Path) -> list[Diagnostic]:
+    """Why no output folder can be made in `out`, if so: it is a file, lies under one, lies
+    where this user may not write, or its links loop."""
+    shown = display_path(out)
+    hint = "choose another --out"
+    try:
+        resolved = out.resolve()
+    except (OSError, RuntimeError):
+        return [_error(shown, "AG124", "the output folder is a loop of links", hint)]
+    existing = next((p for p in (resolved, *resolved.parents) if p.exists()), None)
+    if existing is None:  # not even the root exists: nothing to check against
+        return []
+    if not existing.is_dir():
+        where = "is a file"
+        if existing != resolved:
+            where = f"lies under the file {display_path(existing)}"
+        return [_error(shown, "AG124", f"the output folder {where}", hint)]
+    if not os.access(existing, os.W_OK | os.X_OK):
+        message = (
+            f"the output folder cannot be made: no permission to write in {display_path(existing)}"
+        )
+        return [_error(shown, "AG124", message, hint)]
+    return []
+
+
+def _same_names(out: Path, folders: Sequence[Path]) -> list[Diagnostic]:
+    """Two different agreement folders of one name would build into one output folder."""
+    by_name: dict[str, list[Path]] = {}
+    for folder in folders:
+        same = by_name.setdefault(_ident(folder), [])
+        if all(folder.resolve() != other.resolve() for other in same):
+            same.append(folder)
+    problems = []
+    for name, same in by_name.items():
+        if len(same) < 2:
+            continue
+        target = display_path(out / name)
+        for folder in same:
+            others = tuple(
+                Note(display_path(o), 0, 0, "another agreement folder of that name")
+                for o in same
+                if o is not folder
+            )
+            problems.append(
+                Diagnostic(
+                    display_path(folder),
+                    0,
+                    0,
+                    "AG123",
+                    f"two agreement folders are named {name!r}: both would be built into {target}",
+                    hint="the folder name is the agreement id: rename one, or build them apart",
+                    notes=others,
+                )
+            )
+    return problems
+
+
+def _overlap(target: Path, folder: Path) -> list[Diagnostic]:
+    """An output folder that is, lies in, or holds the agreement folder it is built from."""
+    shown = display_path(target)
+    hint = "choose an --out outside the agreement folders, e.g. output"
+    if target.is_symlink():
+        message = "the output folder is a link; a build replaces the folder whole"
+        return [_error(shown, "AG124", message, "point --out at where the link leads")]
+    try:
+        built, source = target.resolve(), folder.resolve()
+    except (OSError, RuntimeError):
+        return []  # a loop: reading the agreement folder says so
+    source_shown = display_path(folder)
+    if built == source:
+        message = f"the output folder is the agreement folder {source_shown}"
+    elif source.is_relative_to(built):
+        message = f"the output folder holds the agreement folder {source_shown}"
+    elif built.is_relative_to(source):
+        message = (
+            f"the output folder lies inside the agreement folder {source_shown}, "
+            "among the files it is built from"
+        )
+    else:
+        return []
+    return [_error(shown, "AG122", message, hint)]
+
+
+def _error(path: str, code: str, message: str, hint: str) -> Diagnostic:
+    return Diagnostic(path, 0, 0, code, message, hint=hint)
+
+
+@contextlib.contextmanager
+def output_errors(out: Path) -> Iterator[None]:
+    """Turn a failure to write into `out` (a full disk, a folder made read-only meanwhile)
+    into a diagnostic; the caller removes what it staged, and the old output stays."""
+    try:
+        yield
+    except OSError as exc:
+        message = f"the output folder cannot be written: {exc.strerror or exc}"
+        raise InputError([Diagnostic(display_path(out), 0, 0, "AG124", message)]) from exc

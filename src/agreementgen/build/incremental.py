@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from agreementgen import __version__
 from agreementgen.errors import Diagnostic, Note, Severity, display_path
+from agreementgen.source.confine import is_confined
 from agreementgen.source.names import AGREEMENT_FILE
 
 if TYPE_CHECKING:
@@ -115,7 +116,10 @@ def folder_inputs(folder: Path, extra: Iterable[str] = ()) -> list[tuple[str, st
     `extra` names folders by their path from the agreement folder (its own templates); one
     inside the agreement folder is already counted.
     """
-    found = [(relative_name(p, folder), file_hash(p)) for p in _files(folder)]
+    # A link that leads out of the folder is not read: loading refuses it where it is used.
+    found = [
+        (relative_name(p, folder), file_hash(p)) for p in _files(folder) if is_confined(p, folder)
+    ]
     return sorted(found + extra_inputs(folder, extra))
 
 

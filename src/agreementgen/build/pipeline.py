@@ -37,7 +37,12 @@ from agreementgen.errors import (
     RenderError,
     Severity,
 )
-from agreementgen.files import source_date_epoch, with_core_dates
+from agreementgen.files import (
+    destination_problems,
+    output_errors,
+    source_date_epoch,
+    with_core_dates,
+)
 from agreementgen.kinds import AGREEMENT
 from agreementgen.source.templates import (
     AGREEMENT_DOCX,
@@ -95,13 +100,18 @@ def build_agreements(
         tuple(formats), final, zip_upload, os.environ.get("SOURCE_DATE_EPOCH") or None
     )
     folders, problems = find_agreements(paths)
+    # Checked before anything is read from or written to `out`; the agreements are still
+    # checked, so that one run reports every problem.
+    blocked = destination_problems(out, folders)
+    problems += blocked
     with signals_as_interrupts():
-        recover(out)
+        if not blocked:
+            recover(out)
         tasks: list[_Task] = []
         unchanged: list[Path] = []
         for folder in folders:
             ident = folder.resolve().name
-            previous = incremental.Previous.read(out / ident)
+            previous = None if blocked else incremental.Previous.read(out / ident)
             # Taken before the files are read: a file changed meanwhile is built again next time.
             own = incremental.folder_inputs(folder)
             extra = {
@@ -192,13 +202,13 @@ def _build_all(
                 if _fatal(outcome.problems, job.strict):
                     _abort()
                 elif outcome.files is not None and not _aborted():
-                    if outcome.ident in staged:  # two folders of one name: the last one wins
-                        shutil.rmtree(staged.pop(outcome.ident), ignore_errors=True)
-                    staged[outcome.ident] = new_staging(job.out, outcome.ident)
-                    fill(staged[outcome.ident], job.out / outcome.ident, outcome.files)
+                    with output_errors(job.out):
+                        staged[outcome.ident] = new_staging(job.out, outcome.ident)
+                        fill(staged[outcome.ident], job.out / outcome.ident, outcome.files)
         if _fatal(problems, job.strict):
             raise InputError(problems)
-        return publish(job.out, staged)
+        with output_errors(job.out):
+            return publish(job.out, staged)
     except BaseException:
         for staging in staged.values():
             shutil.rmtree(staging, ignore_errors=True)
@@ -254,6 +264,7 @@ def _build_one(task: _Task, job: _Job, pdf_workers: int = 1) -> _Outcome:
             when=when,
             previous=previous,
             pdf_workers=pdf_workers,
+            warnings=problems,
         )
     except jinja2.TemplateError as exc:
         where = f"{getattr(exc, 'name', None) or 'template'}:{getattr(exc, 'lineno', 0) or 0}"
@@ -297,13 +308,18 @@ def render_agreement(
     when: datetime.datetime | None = None,
     previous: incremental.Previous | None = None,
     pdf_workers: int = 1,
+    warnings: list[Diagnostic] | None = None,
 ) -> list[Output]:
     """Render every document of one agreement in the requested formats.
 
     With `previous`, a document whose inputs are those recorded there keeps the bytes of its
     files, and is neither laid out nor rendered. `when` is the documents' date (default: the
-    agreement's); `pdf_workers` the processes that may lay out PDFs.
+    agreement's); `pdf_workers` the processes that may lay out PDFs. `warnings` gets the
+    resources a page's templates asked the PDF to read and it may not (AG191); a kept PDF
+    brings those its previous build reported.
     """
+    from agreementgen.render.problems import REFUSED, refused_resources
+
     when = when or document_date(item.agreement)
     salt = {"tool": incremental.tool_digest(), "final": final, "date": when.isoformat()}
     plans = []
@@ -315,7 +331,7 @@ def render_agreement(
     missing = [source for source, _, _, kept in plans if kept is None]
     views = document_views(item, missing) if missing else {}
     outputs: list[Output] = []
-    pending_pdfs: list[tuple[Output, str]] = []
+    pending_pdfs: list[tuple[Output, str, View]] = []
     for source, depends_on, digest, kept in plans:
 
         def traced(output: Output) -> Output:
@@ -329,10 +345,18 @@ def render_agreement(
         new, pdf = _render_view(views[source], formats, old, when, item.folder)
         outputs += [traced(o) for o in new]
         if pdf is not None:
-            pending_pdfs.append((traced(pdf[0]), pdf[1]))
-    pdfs = render_pdfs([html for _, html in pending_pdfs], workers=pdf_workers)
-    for (output, _), data in zip(pending_pdfs, pdfs, strict=True):
-        outputs.append(replace(output, data=data))
+            pending_pdfs.append((traced(pdf[0]), pdf[1], views[source]))
+    refused: list[Diagnostic] = []
+    # The PDFs so far are kept ones, laid out from the same inputs: their warnings stand.
+    if previous is not None and any(o.role == "pdf" for o in outputs):
+        refused += [w for w in previous.warnings(item.folder) if w.code == REFUSED]
+    laid_out = render_pdfs([html for _, html, _ in pending_pdfs], workers=pdf_workers)
+    for (output, _, view), page in zip(pending_pdfs, laid_out, strict=True):
+        outputs.append(replace(output, data=page.data))
+        document = view.document
+        refused += refused_resources(page.refused, templates=document.templates, document=document)
+    if warnings is not None:
+        warnings += dict.fromkeys(refused)
     logger.info(
         "%s: %d documents rendered, %d kept", item.id, len(missing), len(plans) - len(missing)
     )

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
+    from agreementgen.render.html import LaidOut
+
 
 logger = logging.getLogger(__name__)
 
@@ -27,16 +29,19 @@ def cpus() -> int:
         return os.cpu_count() or 1
 
 
-def render_pdfs(htmls: Sequence[str], *, workers: int = 1) -> list[bytes]:
-    """Lay out HTML pages as PDFs, on up to `workers` processes when there are several."""
-    from agreementgen.render.html import render_pdf
+def render_pdfs(htmls: Sequence[str], *, workers: int = 1) -> list[LaidOut]:
+    """Lay out HTML pages as PDFs, on up to `workers` processes when there are several.
+
+    Each comes with the URLs its page was refused, as data: a worker's log is not the build's.
+    """
+    from agreementgen.render.html import lay_out
 
     workers = min(workers, len(htmls))
     if workers < 2:
-        return [render_pdf(html) for html in htmls]
+        return [lay_out(html) for html in htmls]
     # Fork: the workers inherit the loaded modules instead of importing WeasyPrint again.
     with worker_pool(workers, multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(render_pdf, htmls))
+        return list(pool.map(lay_out, htmls))
 
 
 @contextlib.contextmanager

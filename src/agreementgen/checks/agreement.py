@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agreementgen.errors import Diagnostic, Note, Severity, suggestion
+from agreementgen.source.confine import Outside, confined
 from agreementgen.source.load import Source
 from agreementgen.source.model import (
     Agreement,
@@ -245,11 +246,14 @@ def check_figures(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
         if not isinstance(block, FigureBlock) or block.figure.image is None:
             continue
         at = (*loc, "figure", "image")
-        target = (root / block.figure.image).resolve()
-        if not target.is_relative_to(root):
-            yield ctx.at(
-                at, "AG136", f"image {block.figure.image!r} is outside the agreement folder"
-            )
+        try:
+            target = confined(root / block.figure.image, root)
+        except Outside as exc:
+            if exc.target is None:  # a loop of links
+                yield ctx.at(at, "AG137", f"image file {block.figure.image!r} {exc.reason}")
+            else:
+                message = f"image {block.figure.image!r} is outside the agreement folder"
+                yield ctx.at(at, "AG136", message)
             continue
         if target.is_dir():
             yield ctx.at(at, "AG137", f"image file {block.figure.image!r} is a folder, not a file")
@@ -276,24 +280,39 @@ def check_figures(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
                 f"{block.figure.image!r} is not a PNG or JPEG image",
                 hint="export the picture as PNG",
             )
-        elif not _readable_image(target):
+        elif (size := _image_size(target)) is None:
             yield ctx.at(
                 at,
                 "AG138",
                 f"{block.figure.image!r} is a damaged PNG or JPEG image (cut short or corrupt)",
                 hint="export the picture as PNG again",
             )
+        elif size[0] * size[1] > MAX_PIXELS:
+            yield ctx.at(
+                at,
+                "AG138",
+                f"{block.figure.image!r} is {size[0]:,} × {size[1]:,} pixels; "
+                f"the most is {MAX_PIXELS // 1_000_000} megapixels",
+                hint="export it smaller: across an A4 page at 300 dpi a picture is 2,500 pixels",
+            )
 
 
-def _readable_image(path: Path) -> bool:
-    """Whether Word's image reader (python-docx, as the build uses it) can read the picture."""
+# The most pixels a picture may have. Readers unpack every pixel (4 bytes each) before they
+# draw it, so the header of a small file can ask for gigabytes; a photo from a phone has 12
+# megapixels, a page-wide picture at print resolution fewer.
+MAX_PIXELS = 50_000_000
+
+
+def _image_size(path: Path) -> tuple[int, int] | None:
+    """The picture's width and height in pixels as its header gives them, or None when Word's
+    image reader (python-docx, as the build uses it) cannot read it."""
     from docx.image.image import Image
 
     try:
-        Image.from_file(str(path))
+        image = Image.from_file(str(path))
     except Exception:  # any failure to parse untrusted bytes means the same: damaged
-        return False
-    return True
+        return None
+    return int(image.px_width), int(image.px_height)
 
 
 def check_inserts(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:

@@ -40,7 +40,7 @@ def read_agreement(
                 hint="the folder name is the agreement id: lower-case letters, digits, hyphens",
             )
         ]
-    source, problems = load_yaml(folder / AGREEMENT_FILE, name=AGREEMENT_FILE)
+    source, problems = load_yaml(folder / AGREEMENT_FILE, name=AGREEMENT_FILE, folder=folder)
     agreement = None
     if source is not None:
         agreement, found = parse_model(Agreement, source)
@@ -87,7 +87,7 @@ def _read_documents(folder: Path) -> tuple[list[LoadedDocument], list[Diagnostic
                 )
             )
             continue
-        source, found = load_yaml(path, name=name)
+        source, found = load_yaml(path, name=name, folder=folder)
         problems += found
         if source is None:
             continue

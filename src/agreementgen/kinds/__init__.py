@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import importlib
+import os
 import pkgutil
 from pathlib import Path, PurePosixPath
 
@@ -42,13 +43,23 @@ BY_KEY = {kind.key: kind for kind in KINDS}
 
 def kind_of(path: Path, folder: Path) -> Kind | None:
     """Return the kind of the YAML file at `path` inside agreement folder `folder`."""
-    # Resolve the folder the file is in, not the file: it may be a link, even one in a loop,
-    # and loading it says so.
+    # Where the file is named, not where links lead: a file or a folder in the agreement
+    # folder may be a link, even one in a loop or out of the folder, and loading says so.
+    # Else the folder the file is in, resolved: `folder` may be named another way.
     try:
-        relative = PurePosixPath((path.parent.resolve() / path.name).relative_to(folder.resolve()))
-    except (OSError, RuntimeError, ValueError):
-        return None
-    return next((k for k in KINDS if fnmatch.fnmatchcase(str(relative), k.pattern)), None)
+        relative = _lexical(path).relative_to(_lexical(folder))
+    except ValueError:
+        try:
+            relative = (path.parent.resolve() / path.name).relative_to(folder.resolve())
+        except (OSError, RuntimeError, ValueError):
+            return None
+    name = PurePosixPath(relative).as_posix()
+    return next((k for k in KINDS if fnmatch.fnmatchcase(name, k.pattern)), None)
+
+
+def _lexical(path: Path) -> Path:
+    """The absolute path with '..' and '.' removed as text, no link followed."""
+    return Path(os.path.normpath(path.absolute()))
 
 
 def document_files(folder: Path) -> list[Path]:

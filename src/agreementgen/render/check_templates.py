@@ -55,7 +55,7 @@ def check_templates(paths: Sequence[Path]) -> TemplateReport:
     report = TemplateReport(problems)
     seen: set[Templates] = set()
     for folder in folders:
-        source, found = load_yaml(folder / AGREEMENT_FILE, name=AGREEMENT_FILE)
+        source, found = load_yaml(folder / AGREEMENT_FILE, name=AGREEMENT_FILE, folder=folder)
         report.problems += found
         agreement, found = parse_model(Agreement, source) if source else (None, [])
         report.problems += found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import base64
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -14,6 +15,7 @@ from markupsafe import Markup
 from agreementgen.errors import InputError
 from agreementgen.render.problems import render_problem
 from agreementgen.render.templating import environment, environment_of
+from agreementgen.render.watchdog import watched_render
 from agreementgen.source.templates import (
     AGREEMENT_HTML,
     CHECKLIST_HTML,
@@ -45,19 +47,21 @@ def render_html(document: Document | SimpleDocument, *, templates: Templates | N
     agreement) before the built-in ones; they render in the sandboxed environment.
 
     Raises:
-        InputError: a template failed; the diagnostic names its file and line.
+        InputError: a template failed, or went over the sandbox's bounds on size, time or
+            memory; the diagnostic names its file and line.
     """
     templates = templates or document.templates
     name = AGREEMENT_HTML if isinstance(document, Document) else DOCUMENT_HTML
     try:
-        template = environment_of(templates).get_template(name)
-        css = templates.text(STYLESHEET)
-        return template.render(
-            document=document,
-            css=Markup(css + _page_footer_css(document.page_label)),
-            picture=picture_uri,
-            kind_of=_kind_of,
-        )
+        with watched_render():
+            template = environment_of(templates).get_template(name)
+            css = templates.text(STYLESHEET)
+            return template.render(
+                document=document,
+                css=Markup(css + _page_footer_css(document.page_label)),
+                picture=picture_uri,
+                kind_of=_kind_of,
+            )
     except Exception as exc:
         problem = render_problem(exc, templates=templates, document=document)
         if problem is None:
@@ -73,13 +77,29 @@ def render_checklist(text: str, *, template_dir: Path = TEMPLATE_DIR) -> str:
     return template.render(body=Markup(body), css=Markup(css))
 
 
+@dataclass(frozen=True)
+class LaidOut:
+    """A PDF, and the URLs its page asked for that it was not allowed to read (left out)."""
+
+    data: bytes
+    refused: tuple[str, ...] = ()
+
+
 def render_pdf(html: str, *, template_dir: Path = TEMPLATE_DIR) -> bytes:
     """Lay out the HTML page as a PDF with the fonts shipped in the font package."""
+    return lay_out(html, template_dir=template_dir).data
+
+
+def lay_out(html: str, *, template_dir: Path = TEMPLATE_DIR) -> LaidOut:
+    """Lay out the HTML page as a PDF, and say which resources it was refused (a template's
+    picture or style on disk or on the network), in the order it asked for them."""
     from weasyprint import HTML
 
     fonts, faces = _font_setup()
-    page = HTML(string=html, base_url=str(template_dir), url_fetcher=_fetcher())
-    return bytes(page.write_pdf(stylesheets=[faces], font_config=fonts))
+    fetcher = _fetcher()
+    page = HTML(string=html, base_url=str(template_dir), url_fetcher=fetcher)
+    data = bytes(page.write_pdf(stylesheets=[faces], font_config=fonts))
+    return LaidOut(data, tuple(dict.fromkeys(fetcher.refused)))
 
 
 @functools.cache
@@ -95,26 +115,45 @@ def _font_setup() -> tuple[Any, Any]:
     return fonts, CSS(string=_font_css(), font_config=fonts)
 
 
-@functools.cache
 def _fetcher() -> Any:
-    """Return a URL fetcher that lets the PDF read data: URIs and the font files, nothing else.
+    """Return a URL fetcher that lets the PDF read data: URIs and the font files, nothing else,
+    and keeps the URLs it refused in its `refused` list.
 
     Pictures and styles are inlined into the page, so a page that asks for any other file or
-    for the network got it from a template: WeasyPrint warns and leaves the resource out.
+    for the network got it from a template: WeasyPrint leaves the resource out, and the build
+    warns about it (AG191).
     """
+    return _fetcher_class()(allowed_protocols=("data", "file"))
+
+
+@functools.cache
+def _fetcher_class() -> Any:
     from weasyprint.urls import URLFetcher
 
     fonts = _font_folder().resolve()
 
     class LocalFetcher(URLFetcher):  # type: ignore[misc]
+        def __init__(self, **options: Any) -> None:
+            super().__init__(**options)
+            self.refused: list[str] = []
+
         def fetch(self, url: str, headers: Any = None) -> Any:
-            parsed = urlparse(url)
-            local = Path(unquote(parsed.path)).resolve() if parsed.scheme == "file" else None
-            if parsed.scheme != "data" and not (local and local.is_relative_to(fonts)):
+            if not _may_read(url, fonts):
+                self.refused.append(url)
                 raise ValueError(f"a template may not make the PDF read {url}")
             return super().fetch(url, headers)
 
-    return LocalFetcher(allowed_protocols=("data", "file"))
+    return LocalFetcher
+
+
+def _may_read(url: str, fonts: Path) -> bool:
+    """Whether the PDF may read `url`: a data: URI, or a file in the font folder `fonts`."""
+    try:
+        parsed = urlparse(url)
+        local = Path(unquote(parsed.path)).resolve() if parsed.scheme == "file" else None
+    except (ValueError, OSError):
+        return False
+    return parsed.scheme == "data" or bool(local and local.is_relative_to(fonts))
 
 
 def _kind_of(block: object) -> str:

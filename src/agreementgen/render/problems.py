@@ -3,13 +3,14 @@
 When a renderer fails, `render_problem` (HTML) and `word_problem` (Word) turn the exception
 into one diagnostic that names the template and the line, or for a Word template the
 paragraph, where the tag is; `unclosed_tags` finds a Word tag left open before rendering.
+`refused_resources` warns about what a page asked the PDF to read and it was not allowed to.
 """
 
 from __future__ import annotations
 
 import re
 import types
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -17,8 +18,11 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from agreementgen.errors import Diagnostic, display_path
+from agreementgen.errors import Diagnostic, Severity, display_path
+from agreementgen.render.bounds import TemplateBound
 from agreementgen.source.templates import (
+    AGREEMENT_HTML,
+    DOCUMENT_HTML,
     Templates,
     UnreadableTemplate,
 )
@@ -29,7 +33,15 @@ SANDBOX_HINT = (
     "templates run in a sandbox: attributes starting with '_', Python internals, files and "
     "the template machinery are not available"
 )
+BOUND_HINT = (
+    "templates run in a sandbox that bounds the size of what they make, and the time and "
+    "memory a render takes"
+)
 CHECK_HINT = "`agreementgen check-templates` lists every name the templates use that is not given"
+# A resource the PDF was not allowed to read (REFUSED, a warning), and how much of its URL the
+# warning shows.
+REFUSED = "AG191"
+URL_SHOWN = 120
 
 
 class MissingStyle(LookupError):
@@ -56,7 +68,8 @@ def render_problem(
     raised from a built-in template is a bug in agreementgen.
     """
     places = _html_places(exc, templates)
-    path, line = places[-1] if places else (None, 0)
+    # Raised outside the templates' code (a bound hit while the page was joined): the page's.
+    path, line = places[-1] if places else (_page_path(templates, document), 0)
     # The agreement's own template may have called a built-in macro with what it cannot take.
     own = any(templates.is_own(place) for place, _ in places)
     if not (own or isinstance(exc, jinja2.TemplateError)):
@@ -64,6 +77,44 @@ def render_problem(
     code, message, hint = _describe(exc)
     where = display_path(path) if path is not None else "template"
     return Diagnostic(where, line, 0, code, f"{message} ({_rendering(document)})", hint=hint)
+
+
+def refused_resources(
+    urls: Iterable[str], *, templates: Templates, document: Document | SimpleDocument
+) -> list[Diagnostic]:
+    """Return a warning for each resource the PDF of `document`'s page was refused.
+
+    The page's templates asked for it (agreementgen inlines pictures and styles as data:
+    URIs), so the warning names the page's own template, or else the agreement's templates
+    folder (a partial or the stylesheet in it did), or else the built-in template.
+    """
+    page = _page_path(templates, document)
+    if page is not None and (templates.is_own(page) or templates.own is None):
+        where = display_path(page)
+    else:
+        where = display_path(templates.own) if templates.own is not None else "template"
+    return [
+        Diagnostic(
+            where,
+            0,
+            0,
+            REFUSED,
+            f"the PDF may not read {_short(url, URL_SHOWN)}; it is left out",
+            Severity.WARNING,
+            hint="a PDF reads only data: URIs and its fonts: put a picture or style in the "
+            "page as a data: URI",
+        )
+        for url in dict.fromkeys(urls)
+    ]
+
+
+def _page_path(templates: Templates, document: Document | SimpleDocument) -> Path | None:
+    """The HTML template of `document`'s page; None when it cannot be found (then the render
+    said why already)."""
+    try:
+        return templates.path(AGREEMENT_HTML if isinstance(document, Document) else DOCUMENT_HTML)
+    except (jinja2.TemplateNotFound, OSError):
+        return None
 
 
 def word_problem(
@@ -183,8 +234,12 @@ def _describe(exc: BaseException) -> tuple[str, str, str]:
             message = exc.message
         hint = "a template may include only templates of its own folder or the built-in ones"
         return "AG187", message, hint
+    if isinstance(exc, TemplateBound):
+        return "AG185", f"refused: {exc.message or exc}", BOUND_HINT
     if isinstance(exc, SecurityError):
         return "AG185", f"refused: {exc.message or exc}", SANDBOX_HINT
+    if isinstance(exc, MemoryError):
+        return "AG185", "refused: the render ran out of memory", BOUND_HINT
     if isinstance(exc, jinja2.UndefinedError):
         return "AG184", _tidy(exc.message or str(exc)), CHECK_HINT
     if isinstance(exc, MissingStyle):

@@ -1,23 +1,43 @@
-"""The one Jinja environment, sandboxed, shared by the HTML renderer and docxtpl.
+"""The one Jinja environment, sandboxed and bounded, shared by the HTML renderer and docxtpl.
 
 Templates are code that the project's users write, so they run in Jinja's sandbox (no
-attributes starting with '_', no Python internals). Where they are found is
-`agreementgen.source.templates`.
+attributes starting with '_', no Python internals), and within bounds: no value a template
+makes may grow past a size (`agreementgen.render.bounds`), and no render may run too long or
+take too much memory (`agreementgen.render.watchdog`). Where
+templates are found is `agreementgen.source.templates`.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, MutableMapping
+from collections.abc import (
+    Callable,
+    MutableMapping,
+)
 from pathlib import Path, PurePath
+from types import BuiltinMethodType, MethodType
 from typing import Any
 
 import jinja2
-from jinja2.exceptions import SecurityError
+from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from agreementgen.render.bounds import (
+    MAX_LENGTH,
+    BoundedCodeGenerator,
+    BoundedEscapeFormatter,
+    BoundedFormatter,
+    bounded_filter,
+    bounded_range,
+    check_binop,
+    check_call,
+    check_value,
+    join_written,
+    limit,
+    size_of,
+)
 from agreementgen.source.templates import (
     TEMPLATE_DIR,
     Templates,
@@ -26,27 +46,32 @@ from agreementgen.source.templates import (
     template_files,
 )
 
-# Bounds on what one operator in a template may build: enough for any page, too little to
-# take the machine down with `10 ** 10 ** 10` or `'x' * 10 ** 9`.
-MAX_EXPONENT = 1_000
-MAX_REPEAT = 100_000
 # Compiled Word parts kept per environment: each template has a body, headers, footers and
 # properties; two templates (agreement and document) and their variants fit many times over.
 MAX_COMPILED = 64
 
 
+# -- the environment ----------------------------------------------------------------------------
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox with bounded `**` and `*`.
+    """Jinja's immutable sandbox, with bounds on the size of what templates make.
 
     The sandbox already refuses attributes starting with '_' and Python internals (function
-    globals, code objects, frames), and methods that change lists and dicts.
+    globals, code objects, frames), and methods that change lists and dicts. The bounds sit
+    where a template makes or writes a value: the operators, calls, filters, formats, `~`,
+    what `{{ }}` writes (`_finalize`) and what a template's text is joined into (`concat`).
     """
 
-    intercepted_binops = frozenset({"**", "*"})
+    intercepted_binops = frozenset({"**", "*", "+", "-", "%"})
+    code_generator_class = BoundedCodeGenerator
+    concat = staticmethod(join_written)
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._compiled: dict[str, jinja2.Template] = {}
+        self.filters = {name: bounded_filter(name, f) for name, f in self.filters.items()}
+        self.globals["range"] = bounded_range
 
     def from_string(
         self,
@@ -68,15 +93,50 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return self._compiled[source]
 
     def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
-        """Refuse a power or a repetition too large to compute."""
-        if op == "**" and _number(right) and abs(right) > MAX_EXPONENT:
-            raise SecurityError(f"the exponent {right} is too large for a template")
-        if op == "*":
-            count = right if _number(right) else left
-            other = left if count is right else right
-            if isinstance(other, str | list | tuple) and _number(count) and count > MAX_REPEAT:
-                raise SecurityError(f"repeating a text or list {count} times is too much")
+        """Refuse a power, product, repetition, sum or format too large to compute or hold."""
+        check_binop(op, left, right)
         return super().call_binop(context, op, left, right)
+
+    def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        """Call what a template calls; refuse a text method that would make too long a text,
+        and a result too large."""
+        if isinstance(obj, MethodType | BuiltinMethodType):
+            args = check_call(obj, args, kwargs)
+        result = super().call(context, obj, *args, **kwargs)
+        if not isinstance(result, str) or len(result) > MAX_LENGTH:  # texts are most: quick
+            name = getattr(obj, "__name__", None)
+            check_value(result, f"{name}()" if isinstance(name, str) else "the call")
+        return result
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """str.format and format_map, with a formatter that bounds what they write."""
+        # Asked of every attribute a template reads: most are no method at all.
+        if not isinstance(value, MethodType | BuiltinMethodType):
+            return None
+        text = value.__self__
+        if not isinstance(text, str) or super().wrap_str_format(value) is None:
+            return None
+        mapping = value.__name__ == "format_map"
+
+        def bounded(*args: Any, **kwargs: Any) -> str:
+            if mapping:
+                if kwargs or len(args) != 1:
+                    raise TypeError("format_map() takes exactly one argument, a mapping")
+                kwargs = args[0]
+                args = ()
+            formatter = (
+                BoundedEscapeFormatter(self, escape=text.escape)
+                if isinstance(text, Markup)
+                else BoundedFormatter(self)
+            )
+            return type(text)(formatter.vformat(text, args, kwargs))
+
+        return functools.update_wrapper(bounded, value)
+
+    def joined(self, operands: tuple[Any, ...], escaping: bool) -> str:
+        """`a ~ b ~ …`: the operands written out as text one after the other."""
+        limit(sum(size_of(operand) for operand in operands), "joining these with '~'")
+        return markup_join(operands) if escaping else str_join(operands)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Refuse what the sandbox allows but a template must not touch: files (a Path's
@@ -84,10 +144,6 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if isinstance(obj, UNTOUCHABLE) or isinstance(value, UNTOUCHABLE):
             return False
         return bool(super().is_safe_attribute(obj, attr, value))
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 # docxtpl's own escape for a literal tag in a Word template: after rendering, it turns every
@@ -105,7 +161,9 @@ def keep_underscores(escaped: str) -> str:
 
 def _finalize(value: Any) -> Any:
     """What a `{{ }}` expression writes: plain text that docxtpl would change is escaped here,
-    its escapes kept; anything else is left to autoescape."""
+    its escapes kept; anything else is left to autoescape. A value too large to write out
+    (a list built by nesting) is refused before it is turned into text."""
+    check_value(value, "writing this value")
     if isinstance(value, str) and not isinstance(value, Markup) and _DOCXTPL_ESCAPE.search(value):
         return Markup(keep_underscores(str(escape(value))))
     return value

@@ -44,6 +44,7 @@ from agreementgen.errors import InputError
 from agreementgen.files import office_file
 from agreementgen.render.problems import MissingStyle, unclosed_tags, word_problem
 from agreementgen.render.templating import environment_of, keep_underscores
+from agreementgen.render.watchdog import watched_render
 from agreementgen.source.templates import AGREEMENT_DOCX, DOCUMENT_DOCX
 from agreementgen.text.markdown import Heading, ListBlock, MdTable, Paragraph, Quote, Span, Spans
 from agreementgen.views.document import DataTable, Document, FigureView, SimpleDocument, ViewBlock
@@ -123,8 +124,9 @@ def render_docx(
     in its properties (FIXED_TIME when not given).
 
     Raises:
-        InputError: the template is not a Word file, lacks a style, or a tag in it fails;
-            the diagnostic names the template and the paragraph.
+        InputError: the template is not a Word file, lacks a style, or a tag in it fails or
+            goes over the sandbox's bounds on size, time or memory; the diagnostic names the
+            template and the paragraph.
     """
     agreement = isinstance(document, Document)
     name = AGREEMENT_DOCX if agreement else DOCUMENT_DOCX
@@ -139,7 +141,8 @@ def render_docx(
             context = _agreement_context(document, writer)
         else:
             context = _simple_context(document, writer)
-        tpl.render(context, jinja_env=environment_of(templates))
+        with watched_render():
+            tpl.render(context, jinja_env=environment_of(templates))
     except InputError:
         raise
     except Exception as exc:

@@ -28,6 +28,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from agreementgen.errors import AgreementError, Diagnostic, display_path
 from agreementgen.files import write_atomic
 from agreementgen.kinds import KINDS, Kind, document_files, kind_of
+from agreementgen.source.confine import Outside, confined
 from agreementgen.source.folder import find_agreements
 
 # The formatter must read YAML exactly as `load` does (same refusals, dates as text) and
@@ -41,6 +42,7 @@ from agreementgen.text.prose import split_sentences
 __all__ = [
     "FormatError",
     "FormatReport",
+    "YamlFile",
     "find_yaml_files",
     "format_paths",
     "format_text",
@@ -683,22 +685,31 @@ def _files(count: int) -> str:
     return f"{count} file{'s' * (count != 1)}"
 
 
-def find_yaml_files(paths: Sequence[Path]) -> tuple[list[tuple[Path, Kind]], list[Diagnostic]]:
-    """Return the YAML documents PATHS name, each with its kind.
+@dataclass(frozen=True)
+class YamlFile:
+    """A YAML document to format: its path, its kind, and the agreement folder it is in."""
+
+    path: Path
+    kind: Kind
+    folder: Path
+
+
+def find_yaml_files(paths: Sequence[Path]) -> tuple[list[YamlFile], list[Diagnostic]]:
+    """Return the YAML documents PATHS name, each with its kind and agreement folder.
 
     A path may be a YAML file in an agreement folder, an agreement folder (all its documents)
     or a folder of agreement folders (the default is `agreements/`).
     """
-    found: dict[Path, tuple[Path, Kind]] = {}
+    found: dict[Path, YamlFile] = {}
     problems: list[Diagnostic] = []
     for path in paths or [DEFAULT_ROOT]:
         if path.is_file():
-            folder = next(
-                (p for p in path.resolve().parents if (p / AGREEMENT_FILE).is_file()), None
-            )
+            # The folder the file is in, not where a link leads: loading says if that is out.
+            where = path.parent.resolve() / path.name
+            folder = next((p for p in where.parents if (p / AGREEMENT_FILE).is_file()), None)
             kind = kind_of(path, folder) if folder is not None else None
-            if kind is not None:
-                found.setdefault(path.resolve(), (path, kind))
+            if folder is not None and kind is not None:
+                found.setdefault(path.resolve(), YamlFile(path, kind, folder))
                 continue
             known = ", ".join(k.pattern for k in KINDS)
             problems.append(
@@ -722,7 +733,7 @@ def find_yaml_files(paths: Sequence[Path]) -> tuple[list[tuple[Path, Kind]], lis
             for file in [folder / AGREEMENT_FILE, *document_files(folder)]:
                 kind = kind_of(file, folder)
                 if kind is not None:
-                    found.setdefault(file.resolve(), (file, kind))
+                    found.setdefault(file.resolve(), YamlFile(file, kind, folder))
     return list(found.values()), problems
 
 
@@ -738,14 +749,15 @@ def format_paths(paths: Sequence[Path], *, check: bool = False, diff: bool = Fal
     for problem in problems:
         report.failed.append(problem.path)
         report.messages.append(problem.format())
-    for path, kind in files:
-        _format_file(path, kind, report, diff=diff)
+    for file in files:
+        _format_file(file, report, diff=diff)
     return report
 
 
-def _format_file(path: Path, kind: Kind, report: FormatReport, *, diff: bool) -> None:
+def _format_file(file: YamlFile, report: FormatReport, *, diff: bool) -> None:
+    path, kind = file.path, file.kind
     shown = display_path(path)
-    source, problems = load_yaml(path)
+    source, problems = load_yaml(path, folder=file.folder)
     if source is None:
         report.failed.append(shown)
         report.messages += [problem.format() for problem in problems]
@@ -763,10 +775,14 @@ def _format_file(path: Path, kind: Kind, report: FormatReport, *, diff: bool) ->
         report.diffs.append(unified_diff(source.text, formatted, shown))
     if report.write:
         try:
-            _write(path, formatted)
-        except OSError as exc:
+            # Through a link to the file it leads to, which loading confined to the folder:
+            # replacing the link with a file would cut what it shared.
+            _write(confined(path, file.folder), formatted)
+        except (OSError, Outside) as exc:
             report.failed.append(shown)
-            report.messages.append(f"{shown}: error: cannot write: {exc.strerror or exc}")
+            report.messages.append(
+                f"{shown}: error: cannot write: {getattr(exc, 'strerror', None) or exc}"
+            )
             return
     report.changed.append(shown)
     report.messages.append(f"reformatted {shown}" if report.write else f"would reformat {shown}")

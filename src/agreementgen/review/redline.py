@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from agreementgen.errors import Diagnostic, InputError, Severity
-from agreementgen.files import office_file, write_atomic
+from agreementgen.files import destination_problems, office_file, output_errors, write_atomic
 from agreementgen.review.diff import align
 from agreementgen.review.revisions import Repository, Revision, read_agreement_at
 from agreementgen.source.names import AGREEMENT_FILE
@@ -101,6 +101,7 @@ def redline_revisions(
     repo = repository or Repository.discover()
     before, after = repo.revision(old), repo.revision(new)
     targets, problems = _targets(repo, before, after, paths)
+    problems += destination_problems(out, [repo.root / t.new for t in targets])
     pending: list[tuple[str, str, bytes]] = []
     with tempfile.TemporaryDirectory(prefix="agreementgen-redline-") as scratch:
         for target in targets:
@@ -130,7 +131,8 @@ def redline_revisions(
     written = []
     for ident, stem, data in pending:
         path = out / ident / f"{stem}{SUFFIX}.docx"
-        write_atomic(path, data)
+        with output_errors(out):
+            write_atomic(path, data)
         written.append(Redline(ident, stem, path))
     return written
 

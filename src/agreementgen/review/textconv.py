@@ -4,6 +4,11 @@ One line per paragraph in document order: headings as `#` by level, list items a
 `1. ` (every numbered item is "1.", so inserting an item changes one line), table rows as
 `| cell | cell |`. Empty paragraphs are left out and nothing depends on the file's zip
 timestamps, so the same document always gives the same text.
+
+This is git's textconv driver, and git shows no diff at all, of any file, when a textconv
+fails. So a file that is not a readable Word document (damaged, not a zip, a Word lock file
+`~$...docx`, a zip bomb or an XML bomb) gives one notice line as its text and a warning, never
+an error; and the zip and its XML are read within fixed bounds before python-docx sees them.
 """
 
 from __future__ import annotations
@@ -11,39 +16,203 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
 import docx
-from docx.opc.exceptions import PackageNotFoundError
+from docx.exceptions import PythonDocxError
+from docx.opc.exceptions import OpcError
+from docx.oxml.exceptions import XmlchemyError
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
-from agreementgen.errors import AgreementError
+from agreementgen.errors import AgreementError, printable
 
 __all__ = ["NotAWordFile", "docx_to_text"]
 
 _HEADING = re.compile(r"^Heading (\d)$")
 _LIST = re.compile(r"^List (Bullet|Number|Continue)(?: (\d))?$")
 
+# Bounds on what is read from a .docx: far above any agreement document (a built one has some
+# 20 members and unpacks to well under 1 MB; a 300-page report's document.xml is a few MB), far
+# below what hurts the machine running git diff. An XML part is held twice as a tree (ours and
+# python-docx's), at many times its size, so it has the lower bound.
+MB = 1024 * 1024
+MAX_MEMBERS = 1000
+MAX_XML_SIZE = 16 * MB  # unpacked, one XML part
+MAX_MEMBER_SIZE = 64 * MB  # unpacked, any other member (a picture)
+MAX_TOTAL_SIZE = 256 * MB  # unpacked, all members
+# Word's XML packs some 5-15 to 1, zeros 1000 to 1. Only members above RATIO_FROM are judged,
+# as a small member's ratio says nothing (Apache POI refuses above the same 100:1).
+MAX_RATIO = 100
+RATIO_FROM = 1 * MB
+CHUNK = 64 * 1024
+# The package format (OPC) allows only these; bzip2 and LZMA would also unpack a whole chunk
+# at once, however large.
+_COMPRESSIONS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_XML_MEMBER = re.compile(r"\.(xml|rels)$", re.IGNORECASE)
+# No DTD, so no entities to expand (billion laughs) or fetch (XXE); no network; libxml2's
+# limits on depth and text size kept (huge_tree=False).
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False
+)
+# OPC allows XML in UTF-8 or UTF-16 only; in these a DTD is spotted before any parsing.
+_DOCTYPES = tuple("<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+# What python-docx raises on a document whose content is not what Word writes (a missing part,
+# a bad attribute value); and, loading a package whose relationships or content types are
+# well-formed XML but the wrong elements, whatever its internals run into.
+_READ_ERRORS = (OpcError, PythonDocxError, XmlchemyError, KeyError, ValueError, etree.LxmlError)
+_LOAD_ERRORS = (*_READ_ERRORS, AttributeError, TypeError, IndexError)
+# python-docx's complaint about a package that is not a Word document (an .xlsx, say).
+_OTHER_DOCUMENT = re.compile(r"is not a Word file, content type is '([^']*)'")
+
 
 class NotAWordFile(AgreementError):
-    """The bytes are not a Word (DOCX) document."""
+    """The bytes are not a readable Word (DOCX) document; the message says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"not a readable Word document: {reason}")
 
 
 def docx_to_text(data: bytes) -> str:
     """Return the body of the Word document in `data` as diff-friendly plain text.
 
     Raises:
-        NotAWordFile: `data` is not a DOCX file.
+        NotAWordFile: `data` is not a readable DOCX file.
     """
+    _check_package(data)
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        raise NotAWordFile("not a Word document (.docx)") from exc
-    lines = list(_blocks(document.element.body, document.part))
+        # The body, and the styles paragraphs look up: python-docx finds out that a part is
+        # not what Word writes only when it is used, so use them here, where that is caught.
+        body = document.element.body
+        document.styles  # noqa: B018
+    except _LOAD_ERRORS as exc:
+        raise NotAWordFile(_reason(exc)) from exc
+    if body is None:  # a document without a body has no text
+        return ""
+    try:
+        lines = list(_blocks(body, document.part))
+    except _READ_ERRORS as exc:
+        raise NotAWordFile(_reason(exc)) from exc
     return "".join(f"{line}\n" for line in lines)
+
+
+# -- the package, within bounds ----------------------------------------------------------------
+
+
+def _check_package(data: bytes) -> None:
+    """Read every member of the zip within the bounds, and parse its XML parts safely.
+
+    Raises:
+        NotAWordFile: the zip is damaged or exceeds a bound, or an XML part is refused.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_members(archive)
+    except zipfile.BadZipFile as exc:
+        message = str(exc)
+        raise NotAWordFile(
+            "not a zip file" if message == "File is not a zip file" else f"damaged zip ({message})"
+        ) from exc
+    except (zlib.error, EOFError, NotImplementedError, ValueError) as exc:
+        # zipfile's other complaints: bad deflate data, a cut file, a zip version or feature
+        # it lacks, offsets that point nowhere, a name that is not UTF-8.
+        raise NotAWordFile(f"damaged zip ({_reason(exc)})") from exc
+
+
+def _check_members(archive: zipfile.ZipFile) -> None:
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise NotAWordFile(f"{len(members)} zip members, more than {MAX_MEMBERS}")
+    for info in members:  # first every bound the zip declares, before unpacking anything
+        _check_declared(info)
+    total = 0
+    for info in members:
+        blob = _unpack(archive, info)
+        total += len(blob)
+        if total > MAX_TOTAL_SIZE:
+            raise NotAWordFile(f"unpacks to more than {MAX_TOTAL_SIZE // MB} MB in all")
+        if _is_xml(info):
+            _check_xml(info, blob)
+
+
+def _is_xml(info: zipfile.ZipInfo) -> bool:
+    return bool(_XML_MEMBER.search(info.filename))
+
+
+def _limit(info: zipfile.ZipInfo) -> int:
+    return MAX_XML_SIZE if _is_xml(info) else MAX_MEMBER_SIZE
+
+
+def _check_declared(info: zipfile.ZipInfo) -> None:
+    """Refuse a member by what the zip says of it: encryption, compression and sizes."""
+    name = _name(info)
+    if info.flag_bits & 0x1:
+        raise NotAWordFile(f"{name} is encrypted")
+    if info.compress_type not in _COMPRESSIONS:
+        raise NotAWordFile(f"{name} uses zip compression method {info.compress_type}")
+    if info.file_size > _limit(info):
+        raise NotAWordFile(
+            f"{name} unpacks to {info.file_size // MB} MB, more than {_limit(info) // MB} MB"
+        )
+    if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise NotAWordFile(f"{name} is packed more than {MAX_RATIO}:1, as a zip bomb is")
+
+
+def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """Return a member's bytes, read in chunks: never more than it declares, nor its bound."""
+    limit = min(info.file_size, _limit(info))
+    chunks: list[bytes] = []
+    size = 0
+    with archive.open(info) as member:
+        while chunk := member.read(CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise NotAWordFile(f"{_name(info)} unpacks to more than it declares")
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _check_xml(info: zipfile.ZipInfo, blob: bytes) -> None:
+    """Refuse an XML part with a DTD, or one the safe parser cannot read."""
+    name = _name(info)
+    if any(doctype in blob for doctype in _DOCTYPES):
+        raise NotAWordFile(f"{name} declares a DTD, which no Word document has")
+    try:
+        root = etree.fromstring(blob, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise NotAWordFile(f"{name} is not well-formed XML ({_reason(exc)})") from exc
+    if root.getroottree().docinfo.doctype:  # a DTD in an encoding the byte check missed
+        raise NotAWordFile(f"{name} declares a DTD, which no Word document has")
+
+
+def _reason(exc: Exception) -> str:
+    """What an exception says, for a message (a KeyError's str() is the key's repr)."""
+    text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+    # python-docx names the stream it read ("<_io.BytesIO object at 0x7f...>"): a notice
+    # must be the same text every time, or git diff shows a change where there is none.
+    other = _OTHER_DOCUMENT.search(text)
+    if other:
+        text = f"its main part is {other.group(1)}, not a Word document"
+    return _short(text or type(exc).__name__)
+
+
+def _name(info: zipfile.ZipInfo) -> str:
+    """A member's name for a message: on one line, and not too long."""
+    return _short(info.filename, 60)
+
+
+def _short(text: str, length: int = 120) -> str:
+    """`text` on one line, control characters escaped, cut to `length` characters."""
+    text = printable(text)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+# -- the text ----------------------------------------------------------------------------------
 
 
 def _blocks(element: Any, part: Any) -> Iterator[str]:

@@ -93,4 +93,16 @@ def find_agreements(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]
                     hint=f"an agreement folder holds {AGREEMENT_FILE}",
                 )
             )
-    return list(dict.fromkeys(folders)), problems
+    return _distinct(folders), problems
+
+
+def _distinct(folders: list[Path]) -> list[Path]:
+    """The folders without repeats: one folder named twice, by two paths, is built once."""
+    seen: dict[Path, Path] = {}
+    for folder in folders:
+        try:
+            key = folder.resolve()
+        except (OSError, RuntimeError):  # a loop of links: reading it says so
+            key = folder.absolute()
+        seen.setdefault(key, folder)
+    return list(seen.values())

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import math
 import re
 import stat
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,8 +25,10 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.scalarstring import LiteralScalarString
 from ruamel.yaml.scanner import Scanner
+from ruamel.yaml.tokens import ScalarToken
 
 from agreementgen.errors import Diagnostic, display_path
+from agreementgen.source.confine import Outside, confined
 
 MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 64
@@ -117,6 +121,8 @@ def locate(tree: Any, loc: Sequence[str | int], *, key: bool = False) -> tuple[i
 
 def _map_key(node: CommentedMap, step: str | int) -> Any:
     """Return the key of `node` that `step` names (keys such as 2025 or true arrive as text)."""
+    if isinstance(step, _Spelt):
+        return step.key
     if step in node:
         return step
     return next((k for k in node if key_text(k) == str(step)), _NO_KEY)
@@ -203,12 +209,17 @@ def yaml_parser() -> YAML:
     return yaml
 
 
-def load_yaml(path: Path, *, name: str = "") -> tuple[Source | None, list[Diagnostic]]:
-    """Read and parse one YAML file; `name` is its path inside its agreement folder.
+def load_yaml(
+    path: Path, *, name: str = "", folder: Path | None = None
+) -> tuple[Source | None, list[Diagnostic]]:
+    """Read and parse one YAML file; `name` is its path inside its agreement folder `folder`.
 
+    A file that is a link leading out of `folder` is refused without being opened.
     Returns the loaded source, or None and the diagnostics that explain why not.
     """
     shown = display_path(path)
+    if folder is not None and (outside := _outside(path, folder, shown)) is not None:
+        return None, [outside]
     text, problem = _read_text(path, shown)
     if problem is not None:
         return None, [problem]
@@ -243,6 +254,17 @@ def load_yaml(path: Path, *, name: str = "") -> tuple[Source | None, list[Diagno
         return None, problems
     source = Source(path=path, text=text, tree=tree, data=to_plain(tree), name=name or path.name)
     return source, []
+
+
+def _outside(path: Path, folder: Path, shown: str) -> Diagnostic | None:
+    try:
+        confined(path, folder)
+    except Outside as exc:
+        if exc.target is None:  # a loop of links
+            return Diagnostic(shown, 0, 0, "AG121", f"file cannot be read: it {exc.reason}")
+        hint = "copy the file into the agreement folder: agreementgen reads nothing outside it"
+        return Diagnostic(shown, 0, 0, "AG125", f"the file {exc.reason}", hint=hint)
+    return None
 
 
 _FILE_TYPES = {
@@ -339,6 +361,16 @@ def _syntax_error(shown: str, exc: MarkedYAMLError, text: str) -> Diagnostic:
             shown, mark, "AG115", f"duplicate key {key!r}", hint=f"first defined on line {first}"
         )
     hint = ""
+    if (quote := _runaway_quote(text, mark)) is not None:
+        # A quote left open swallows the lines after it up to the next quote mark, and the
+        # parser trips over what follows that one, far below the mistake.
+        return _at_mark(
+            shown,
+            quote,
+            "AG100",
+            "YAML syntax error: quoted text is not closed on its line",
+            f"the text runs on to line {mark.line + 1}; end it with the quote mark it starts with",
+        )
     if "'\\t'" in problem:
         lines = text.splitlines()
         before = lines[mark.line][: mark.column] if mark.line < len(lines) else ""
@@ -369,6 +401,24 @@ def _syntax_error(shown: str, exc: MarkedYAMLError, text: str) -> Diagnostic:
     return _at_mark(shown, mark, "AG100", f"YAML syntax error: {problem}", hint)
 
 
+def _runaway_quote(text: str, mark: Any) -> Any:
+    """The start of a quoted text that spans lines and ends just before a syntax error at
+    `mark`, or None: that is a quote left open, not a text meant to span lines."""
+    if mark is None:
+        return None
+    try:
+        for token in YAML(typ="rt", pure=True).scan(text):
+            end = token.end_mark
+            if (end.line, end.column) > (mark.line, mark.column):
+                break
+            quoted = isinstance(token, ScalarToken) and token.style in ('"', "'")
+            if quoted and token.start_mark.line < end.line == mark.line:
+                return token.start_mark
+    except YAMLError:
+        pass  # the scanner stops further on; what was read before is what matters
+    return None
+
+
 def _first_key_line(text: str, key: str, start: Any, duplicate: Any) -> int:
     """Find the line of the first `key:` at the duplicate's indentation, inside its mapping."""
     lines = text.splitlines()
@@ -385,38 +435,129 @@ def _first_key_line(text: str, key: str, start: Any, duplicate: Any) -> int:
 def _bad_text(
     node: Any, loc: tuple[str | int, ...] = ()
 ) -> Iterator[tuple[tuple[str | int, ...], bool, str, str, str]]:
-    """Yield (loc, at_key, code, message, hint) for each key or text that cannot be data.
+    """Yield (loc, at_key, code, message, hint) for each key or value that cannot be data.
 
-    A key must be a scalar (`? [a, b]` makes a list a key); no text may hold the characters
-    of _FORBIDDEN_CHARACTER, which a double-quoted scalar can write as escapes although the
-    reader refuses them raw.
+    A key must be a scalar (`? [a, b]` makes a list a key), and unique once read as text
+    (`2026:` and `'2026':` are one key); no text may hold the characters of
+    _FORBIDDEN_CHARACTER, which a double-quoted scalar can write as escapes although the
+    reader refuses them raw, nor invisible ones; a number must fit what it is shown with.
     """
     if isinstance(node, CommentedMap):
+        yield from _bad_keys(node, loc)
         for key, value in node.items():
-            at = (*loc, key_text(key))
-            if isinstance(key, CommentedKeyMap | CommentedKeySeq):
-                kind = "a mapping" if isinstance(key, CommentedKeyMap) else "a list"
-                message = f"{dotted(loc) + ': ' if loc else ''}a key must be text, not {kind}"
-                yield at, True, "AG103", message, "a key is a plain word, e.g. area_name"
-                continue
-            if isinstance(key, str) and (found := _FORBIDDEN_CHARACTER.search(key)):
-                where = f"{dotted(loc)}: " if loc else ""
-                message = f"{where}key {key!r} holds control character {_codepoint(found.group())}"
-                yield at, True, "AG111", message, "remove it"
-            yield from _bad_text(value, at)
+            if not isinstance(key, CommentedKeyMap | CommentedKeySeq):
+                yield from _bad_text(value, (*loc, key_text(key)))
     elif isinstance(node, CommentedSeq):
         for index, value in enumerate(node):
             yield from _bad_text(value, (*loc, index))
-    elif isinstance(node, str) and (found := _FORBIDDEN_CHARACTER.search(node)):
+    elif isinstance(node, str):
+        if (bad := _bad_character(node)) is not None:
+            problem, hint = bad
+            yield loc, False, "AG111", f"{dotted(loc)}: {problem} is not allowed in text", hint
+    elif (wrong := _bad_number(node)) is not None:
+        yield loc, False, "AG109", f"{dotted(loc)}: {wrong}", _NUMBER_HINT
+
+
+def _bad_keys(
+    node: CommentedMap, loc: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], bool, str, str, str]]:
+    where = f"{dotted(loc)}: " if loc else ""
+    seen: dict[str, Any] = {}
+    for key in node:
+        at = (*loc, key_text(key))
+        if isinstance(key, CommentedKeyMap | CommentedKeySeq):
+            kind = "a mapping" if isinstance(key, CommentedKeyMap) else "a list"
+            message = f"{where}a key must be text, not {kind}"
+            yield at, True, "AG103", message, "a key is a plain word, e.g. area_name"
+            continue
+        if isinstance(key, str) and (bad := _bad_character(key)) is not None:
+            yield at, True, "AG111", f"{where}key {key!r} holds {bad[0]}", "remove it"
+        first = seen.setdefault(key_text(key), key)
+        if first is not key:
+            # The parser caught keys spelt alike; these differ until read as text: 2026 and
+            # '2026', true and 'true'. The model sees text keys, so one would be lost.
+            line = node.lc.key(first)[0] + 1
+            yield (
+                (*loc, _Spelt(key)),
+                True,
+                "AG115",
+                f"{where}duplicate key {key_text(key)!r}",
+                f"first defined on line {line} as {_spelling(first)}; "
+                f"{_spelling(key)} is the same key",
+            )
+
+
+class _Spelt(str):
+    """A location step that names one key exactly, where several read as the same text."""
+
+    key: Any
+
+    def __new__(cls, key: Any) -> _Spelt:
+        step = super().__new__(cls, key_text(key))
+        step.key = key
+        return step
+
+
+def _spelling(key: Any) -> str:
+    if isinstance(key, str):
+        return f"the text {key!r}"
+    if isinstance(key, bool) or key is None:
+        return key_text(key)
+    return f"the number {key_text(key)}"
+
+
+# Characters nobody sees: zero-width spaces and joiners, byte-order marks, the controls that
+# turn text right to left (which can make a line read other than it is stored). The soft
+# hyphen (U+00AD) is not among them: it marks where a long word may break. This is Unicode's
+# category Cf without U+00AD; a test holds the two in step.
+_INVISIBLE = re.compile(
+    "[\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd"
+    "\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def _bad_character(text: str) -> tuple[str, str] | None:
+    """Name the first character of `text` no document may hold, with a hint; or None."""
+    if found := _FORBIDDEN_CHARACTER.search(text):
         char = found.group()
         what = "control character"
         if "\ud800" <= char <= "\udfff":
             what = "a lone surrogate"
         elif char in "\ufffe\uffff":
             what = "the non-character"
-        message = f"{dotted(loc)}: {what} {_codepoint(char)} is not allowed in text"
         hint = "remove it; in quoted text an escape such as \\x07 writes the same character"
-        yield loc, False, "AG111", message, hint
+        return f"{what} {_codepoint(char)}", hint
+    if found := _INVISIBLE.search(text):
+        char = found.group()
+        name = unicodedata.name(char, "FORMAT CHARACTER")
+        hint = "remove it; invisible characters come along unseen with text pasted from elsewhere"
+        return f"the invisible character U+{ord(char):04X} ({name})", hint
+    return None
+
+
+# The most digits a number may have: what Excel keeps of a number and what a decimal
+# computation of sums and shares holds exactly, with room to spare. An amount in kroner
+# or a count of homes needs far fewer; more is a typo (or an attempt to break the build).
+MAX_DIGITS = 15
+_NUMBER_HINT = f"numbers have at most {MAX_DIGITS} digits"
+
+
+def _bad_number(value: Any) -> str | None:
+    """Say why a number read from YAML cannot be used as written, or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, int):
+        digits = len(str(abs(value)))
+    elif not math.isfinite(value):
+        return None  # the model says where a finite number is needed
+    else:
+        number = _decimal(value) if isinstance(value, ScalarFloat) else Decimal(repr(value))
+        digits = max(len(number.as_tuple().digits), number.adjusted() + 1)
+    if digits > MAX_DIGITS:
+        return f"number has {digits} digits; the most is {MAX_DIGITS}"
+    return None
 
 
 def dotted(path: Sequence[str | int]) -> str:

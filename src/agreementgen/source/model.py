@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -19,20 +20,36 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from agreementgen.source.names import ID_PATTERN
+from agreementgen.text.nesting import MAX_NESTING, nesting
 
 Id = Annotated[
     str,
     StringConstraints(pattern=ID_PATTERN),
     Field(description="An id: lower-case letters, digits and hyphens, referred to elsewhere."),
 ]
-Text = Annotated[str, StringConstraints(min_length=1)]
+# Text that must say something: not empty, and not only spaces (which look empty on paper).
+NOT_BLANK = r"\S"
+Text = Annotated[str, StringConstraints(min_length=1, pattern=NOT_BLANK)]
 # Counts and years: `true` is not 1 and 12.5 is not 12.
 Count = Annotated[int, Strict()]
+
+
+def _not_too_deep(text: str) -> str:
+    if nesting(text) > MAX_NESTING:
+        raise ValueError(
+            f"lists and quotes nest more than {MAX_NESTING} levels deep; "
+            "the text below that would be lost"
+        )
+    return text
+
+
 Markdown = Annotated[
     str,
-    StringConstraints(min_length=1),
+    StringConstraints(min_length=1, pattern=NOT_BLANK),
+    AfterValidator(_not_too_deep),
     Field(description="Markdown: paragraphs, lists, **bold**, *italic*, links and tables."),
 ]
 YearMonth = Annotated[
@@ -51,6 +68,12 @@ class Model(BaseModel):
 
     # Numbers are accepted where text is expected: a department number written 12 means "12".
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+def invalid_at(message: str, *at: str | int) -> PydanticCustomError:
+    """A model's own check that failed at a place inside the model (`at`: 'rows', 2), so
+    that the diagnostic points at that line rather than at the whole model."""
+    return PydanticCustomError("invalid_at", "{message}", {"message": message, "at": at})
 
 
 def titled(title: str, description: str, default: Any = ..., **kwargs: Any) -> Any:
@@ -184,6 +207,27 @@ class Table(Model):
         "Enhed", "How numbers are shown: 'percent' adds ' %'.", "number"
     )
     source: str | None = titled("Kilde", "Source note under the table.", None)
+
+    @model_validator(mode="after")
+    def _rectangular(self) -> Table:
+        """Every row, and the second heading row, has one cell per column: a short row would
+        shift its numbers under the wrong headings, a long one widen the table."""
+        width = len(self.columns)
+        rows: list[tuple[tuple[str | int, ...], list[Cell]]] = []
+        if self.subcolumns is not None:
+            rows.append((("subcolumns",), list(self.subcolumns)))
+        rows += [
+            (("rows", index), row.cells if isinstance(row, TableRow) else row)
+            for index, row in enumerate(self.rows)
+        ]
+        for at, cells in rows:
+            if len(cells) != width:
+                raise invalid_at(
+                    f"has {len(cells)} cell{'s' * (len(cells) != 1)}, "
+                    f"but the table has {width} column{'s' * (width != 1)}",
+                    *at,
+                )
+        return self
 
 
 class Figure(Model):

@@ -14,6 +14,7 @@ from pydantic_core import ErrorDetails
 
 from agreementgen.errors import Diagnostic, suggestion
 from agreementgen.source.load import Source, dotted
+from agreementgen.source.model import NOT_BLANK
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -101,9 +102,10 @@ def _child(node: Any, step: str | int) -> Any:
 
 def _diagnostic(model: type[BaseModel], source: Source, error: ErrorDetails) -> Diagnostic:
     kind = error["type"]
-    path = data_path(source.data, error["loc"], missing=kind == "missing")
-    value = error.get("input")
     ctx = error.get("ctx") or {}
+    loc = (*error["loc"], *ctx.get("at", ()))
+    path = data_path(source.data, loc, missing=kind == "missing")
+    value = error.get("input")
     where = dotted(path)
     code, message, hint, at_key = "AG107", error["msg"], "", False
     if kind == "extra_forbidden":
@@ -156,11 +158,15 @@ def _diagnostic(model: type[BaseModel], source: Source, error: ErrorDetails) -> 
     elif kind in _RANGE_TYPES:
         code = "AG109"
         message = f"{value!r} is out of range: {error['msg'].removeprefix('Input should be ')}"
+    elif kind == "string_pattern_mismatch" and ctx.get("pattern") == NOT_BLANK:
+        code, message = "AG108", "must not be empty (it holds only spaces)"
     elif kind == "string_pattern_mismatch":
         code, message = "AG106", f"{value!r} is not a valid id"
         hint = "ids use lower-case letters, digits and hyphens, e.g. boligselskabet-viborg"
         if "\\d{4}" in str(ctx.get("pattern", "")):
             message, hint = f"{value!r} is not a month", "write months as YYYY-MM, e.g. 2026-09"
+    elif kind == "invalid_at":
+        message = str(ctx["message"])
     elif kind == "value_error":
         message = str(ctx.get("error", message)).removeprefix("Value error, ")
     line, col = source.position(path, key=at_key)

@@ -7,6 +7,9 @@ down to 0,1 %, as in the Word document.
 
 The file is the same bytes for the same budget: fixed document times, and zip entries without
 the time of the build.
+
+Budget text is data, never a formula: every cell is written by `_put`, which writes only a
+`Formula` (built here) as a formula and any other text as text, whatever it begins with.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.properties import CalcProperties
@@ -59,6 +63,29 @@ TRAIL = (
 AREA, CATEGORY, IN_KIND, FTE = 2, 3, 4, 5  # 1-based columns of LEAD
 YEAR_WIDTH, TOTAL_WIDTH = 12, 13
 LINE_HEIGHT = 15  # points per line of wrapped text
+# Text a spreadsheet takes as the start of a formula when someone edits the cell (or when the
+# text is pasted or saved as CSV): such cells get the style's quotePrefix, Excel's leading
+# apostrophe, which keeps them text without changing the text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+HEADER_LENGTH = 255  # Excel's limit for a page header or footer, its codes included
+
+
+class Formula(str):
+    """A formula this module builds itself, such as '=SUM(G2:J2)'.
+
+    Only a Formula is written as a formula: openpyxl makes one of any str that starts with
+    '=', so a budget line called '=HYPERLINK(...)' would otherwise be a live formula.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, text: str) -> Formula:
+        if not text.startswith("="):
+            raise ValueError(f"a formula starts with '=': {text!r}")
+        return super().__new__(cls, text)
+
+
+Value = Formula | str | int | float | None
 
 
 @dataclass(frozen=True)
@@ -113,6 +140,24 @@ def _font(**kwargs: object) -> Font:
     return Font(name=FONT, size=kwargs.pop("size", 11), **kwargs)
 
 
+def _put(ws: Worksheet, row: int, column: int, value: Value) -> Cell:
+    """Write one cell; the only way this module writes a value.
+
+    A Formula is a formula; any other str is text, kept exactly as given, with quotePrefix when
+    it begins like a formula. The type is set here rather than left to openpyxl, which guesses
+    it from the text: a formula from a leading '=', an error value from '#N/A'.
+    """
+    cell = ws.cell(row, column)
+    cell.value = value
+    if isinstance(value, Formula):
+        cell.data_type = "f"
+    elif isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_PREFIXES):
+            cell.quotePrefix = True
+    return cell
+
+
 def _head(cell: Any, *, align: str = "left") -> None:
     cell.font = _font(bold=True)
     cell.fill = HEAD_FILL
@@ -130,9 +175,29 @@ def _page_setup(ws: Worksheet, sheet: Sheet, title_rows: str) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.6
     ws.page_margins.top = ws.page_margins.bottom = 0.8
     ws.print_title_rows = title_rows
-    ws.oddHeader.left.text = f"{sheet.title}: {ws.title}"
-    ws.oddHeader.right.text = sheet.subtitle
-    ws.oddFooter.center.text = "Side &P af &N"
+    left = _header_text(f"{sheet.title}: {ws.title}")
+    ws.oddHeader.left.text = left
+    # The area's name gets the room the codes (&L, &R) and the left part leave.
+    ws.oddHeader.right.text = _header_text(sheet.subtitle, HEADER_LENGTH - len(left) - 4)
+    ws.oddFooter.center.text = "Side &P af &N"  # our own codes: page n of N
+
+
+def _header_text(text: str, room: int = HEADER_LENGTH) -> str:
+    """Return `text` for a page header, shown as typed, shortened with '…' to `room`.
+
+    In a header '&' starts a code ('&P' is the page number, '&R' the right part); '&&' is an
+    ampersand. A doubled '&' is never cut in two.
+    """
+    escaped = text.replace("&", "&&")
+    if len(escaped) <= room:
+        return escaped
+    kept = ""
+    for char in text:
+        part = "&&" if char == "&" else char
+        if len(kept) + len(part) > room - 1:
+            break
+        kept += part
+    return kept + "…"
 
 
 @dataclass(frozen=True)
@@ -176,14 +241,14 @@ def _lines_sheet(ws: Worksheet, sheet: Sheet, columns: _Columns) -> int:
     for column, (heading, width, _) in enumerate(layout, 1):
         amount = columns.first_year <= column <= columns.total
         align = "center" if column == FTE else "right" if amount else "left"
-        _head(ws.cell(1, column, heading), align=align)
+        _head(_put(ws, 1, column, heading), align=align)
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.row_dimensions[1].height = LINE_HEIGHT * 2
     row = 1
     for line in sheet.lines:
         for source in dict.fromkeys(s for by in line.amounts.values() for s in by):
             row += 1
-            values: list[object] = [
+            values: list[Value] = [
                 line.description,
                 sheet.area_labels.get(line.area.value, line.area.value),
                 line.category.label,
@@ -196,10 +261,10 @@ def _lines_sheet(ws: Worksheet, sheet: Sheet, columns: _Columns) -> int:
                 get_column_letter(columns.first_year),
                 get_column_letter(columns.total - 1),
             )
-            values.append(f"=SUM({first}{row}:{last}{row})")
+            values.append(Formula(f"=SUM({first}{row}:{last}{row})"))
             values += [line.valuation, ", ".join(line.activities) or None, line.id, source]
             for column, value in enumerate(values, 1):
-                cell = ws.cell(row, column, value)
+                cell = _put(ws, row, column, value)
                 cell.font = _font(bold=column == columns.total)
                 cell.alignment = Alignment(
                     horizontal="center" if column == FTE else None,
@@ -226,16 +291,16 @@ def _lines_sheet(ws: Worksheet, sheet: Sheet, columns: _Columns) -> int:
 def _overview_sheet(ws: Worksheet, sheet: Sheet, columns: _Columns, last_row: int) -> None:
     """Write Oversigt: every total a SUMIFS over Budgetlinjer."""
     years = sheet.years
-    ws["A1"] = f"{sheet.title} – {sheet.subtitle}"
-    ws["A1"].font = _font(bold=True, size=14, color=ACCENT)
-    ws["A2"] = f"Periode: {sheet.period}. Beløb i hele kroner pr. kalenderår."
-    ws["A3"] = sheet.notice or None
-    ws["A3"].font = _font(italic=True, size=9, color="5A5A5A")
+    _put(ws, 1, 1, f"{sheet.title} – {sheet.subtitle}").font = _font(
+        bold=True, size=14, color=ACCENT
+    )
+    _put(ws, 2, 1, f"Periode: {sheet.period}. Beløb i hele kroner pr. kalenderår.")
+    _put(ws, 3, 1, sheet.notice or None).font = _font(italic=True, size=9, color="5A5A5A")
     head = 5
     total_column = 2 + len(years)
     share_column = total_column + 1
     for column, heading in enumerate(["Beløb i kr.", *map(str, years), TOTAL, "Andel"], 1):
-        _head(ws.cell(head, column, heading), align="right" if column > 1 else "left")
+        _head(_put(ws, head, column, heading), align="right" if column > 1 else "left")
     ws.column_dimensions["A"].width = 44
     for column in range(2, share_column + 1):
         ws.column_dimensions[get_column_letter(column)].width = 13
@@ -243,23 +308,23 @@ def _overview_sheet(ws: Worksheet, sheet: Sheet, columns: _Columns, last_row: in
     def lines_range(column: str) -> str:
         return f"{LINES}!${column}$2:${column}${max(last_row, 2)}"
 
-    def sum_if(year_index: int, column: int, value: str) -> str:
+    def sum_if(year_index: int, column: int, value: str) -> Formula:
         amounts = lines_range(_col(columns.year(year_index)))
         criterion = '"' + value.replace('"', '""') + '"'
-        return f"=SUMIFS({amounts},{lines_range(_col(column))},{criterion})"
+        return Formula(f"=SUMIFS({amounts},{lines_range(_col(column))},{criterion})")
 
     row = head
 
     def label(text: str, *, bold: bool = False) -> None:
-        ws.cell(row, 1, text).font = _font(bold=bold)
+        _put(ws, row, 1, text).font = _font(bold=bold)
 
-    def amounts_row(formulas: Sequence[str], *, bold: bool = False, top: bool = False) -> None:
+    def amounts_row(formulas: Sequence[Formula], *, bold: bool = False, top: bool = False) -> None:
         for index, formula in enumerate(formulas):
-            cell = ws.cell(row, 2 + index, formula)
+            cell = _put(ws, row, 2 + index, formula)
             cell.number_format = AMOUNT
             cell.font = _font(bold=bold)
         first, last = get_column_letter(2), get_column_letter(total_column - 1)
-        total = ws.cell(row, total_column, f"=SUM({first}{row}:{last}{row})")
+        total = _put(ws, row, total_column, Formula(f"=SUM({first}{row}:{last}{row})"))
         total.number_format = AMOUNT
         total.font = _font(bold=True)
         if top:
@@ -279,14 +344,14 @@ def _overview_sheet(ws: Worksheet, sheet: Sheet, columns: _Columns, last_row: in
         row += 1
         label(TOTAL, bold=True)
         amounts_row(
-            [f"=SUM({_col(2 + i)}{first}:{_col(2 + i)}{row - 1})" for i in range(len(years))],
+            [_column_sum(2 + i, first, row - 1) for i in range(len(years))],
             bold=True,
             top=True,
         )
         grand = f"${_col(total_column)}${row}"
         for r in range(first, row + 1):
             whole = f"{_col(total_column)}{r}"
-            cell = ws.cell(r, share_column, f"=IF({grand}=0,0,ROUNDDOWN({whole}/{grand},3))")
+            cell = _put(ws, r, share_column, _share(whole, grand))
             cell.number_format = SHARE
 
     # Financing: who pays, then the total, the local part and its share.
@@ -302,21 +367,21 @@ def _overview_sheet(ws: Worksheet, sheet: Sheet, columns: _Columns, last_row: in
     label(TOTAL, bold=True)
     total_row = row
     amounts_row(
-        [f"=SUM({_col(2 + i)}{first}:{_col(2 + i)}{row - 1})" for i in range(len(years))],
+        [_column_sum(2 + i, first, row - 1) for i in range(len(years))],
         bold=True,
         top=True,
     )
     row += 1
     label("Heraf lokal medfinansiering")
-    amounts_row([f"={_col(2 + i)}{total_row}-{_col(2 + i)}{lbf_row}" for i in range(len(years))])
+    amounts_row(
+        [Formula(f"={_col(2 + i)}{total_row}-{_col(2 + i)}{lbf_row}") for i in range(len(years))]
+    )
     local_row = row
     row += 1
     label("Lokal andel", bold=True)
     for i in range(len(years) + 1):
         c = _col(2 + i)
-        cell = ws.cell(
-            row, 2 + i, f"=IF({c}{total_row}=0,0,ROUNDDOWN({c}{local_row}/{c}{total_row},3))"
-        )
+        cell = _put(ws, row, 2 + i, _share(f"{c}{local_row}", f"{c}{total_row}"))
         cell.number_format = SHARE
         cell.font = _font(bold=True)
 
@@ -328,6 +393,16 @@ def _overview_sheet(ws: Worksheet, sheet: Sheet, columns: _Columns, last_row: in
     amounts_row([sum_if(i, IN_KIND, YES) for i in range(len(years))])
     ws.freeze_panes = f"B{head + 1}"
     _page_setup(ws, sheet, f"{head}:{head}")
+
+
+def _column_sum(column: int, first: int, last: int) -> Formula:
+    """The sum of rows first..last of a column."""
+    return Formula(f"=SUM({_col(column)}{first}:{_col(column)}{last})")
+
+
+def _share(part: str, whole: str) -> Formula:
+    """part/whole rounded down to 0,1 % (0 when whole is 0), as in the Word document."""
+    return Formula(f"=IF({whole}=0,0,ROUNDDOWN({part}/{whole},3))")
 
 
 def _col(index: int) -> str:
