@@ -1,12 +1,22 @@
+import contextlib
+import os
+import pty
+import re
+import subprocess
+import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pytest
 from click.testing import CliRunner
+from markupsafe import escape
 
 from agreementgen.build import pipeline as build_module
 from agreementgen.build.outputs import Output
 from agreementgen.build.pipeline import build_agreements
+from agreementgen.build.progress import Step
 from agreementgen.cli import cli
 from agreementgen.errors import InputError, Severity
 from agreementgen.kinds import AGREEMENT
@@ -35,8 +45,39 @@ def test_build_writes_the_agreement_and_no_staging_folders(project: Path) -> Non
         f"{AGREEMENT.title}.html",
         "Upload-tjekliste.html",
         "Upload-tjekliste.md",
+        "index.html",
         "manifest.json",
     ]
+
+
+def test_the_index_page_links_every_file_of_every_document(project: Path) -> None:
+    build_agreements([], out=Path("output"))
+    page = Path("output/demo/index.html").read_text("utf-8")
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', page)
+    targets = {unquote(href) for href, _ in links}
+    documents = {p.name for p in Path("output/demo").iterdir()} - {
+        "index.html",
+        "manifest.json",
+        "Upload-tjekliste.md",
+        "Upload-tjekliste.html",
+    }
+    assert targets == documents
+    assert (f"{quote(AGREEMENT.title)}.docx", "Word") in links
+    assert ("Organisationsdiagram.png", "PNG") in links
+    assert "<h2>Upload-tjekliste</h2>" in page
+    assert "<title>Demo &amp; Co &lt;Nord&gt; {{ area }}</title>" in page
+
+
+def test_the_index_shows_an_area_name_as_typed(project: Path) -> None:
+    path = project / "agreements" / "demo" / "agreement.yaml"
+    typed = "*Skov* [parken](https://example.org) <b>1. etape</b> # ~x~"
+    text = path.read_text("utf-8")
+    path.write_text(re.sub(r"(?m)^area_name: .*$", f"area_name: '{typed}'", text), "utf-8")
+    build_agreements([], out=Path("output"), formats=("html",))
+    for page in ("index.html", "Upload-tjekliste.html"):
+        text = Path("output/demo", page).read_text("utf-8")
+        assert escape(typed) in text, page
+        assert 'href="https://example.org"' not in text
 
 
 def test_invalid_input_leaves_previous_output_untouched(project: Path) -> None:
@@ -138,3 +179,66 @@ def test_cli_build_passes_jobs_and_reports_unchanged_folders(project: Path) -> N
 
 def test_jobs_must_be_positive(project: Path) -> None:
     assert CliRunner().invoke(cli, ["build", "--jobs", "0"]).exit_code == 2
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_hears_every_document_of_every_agreement(project: Path, jobs: int) -> None:
+    copy_agreement(DATA / "complete", project / "agreements")
+    steps: list[Step] = []
+    build_agreements([], out=Path("output"), formats=("html",), jobs=jobs, progress=steps.append)
+    done = [s for s in steps if not s.document]
+    assert sorted(s.agreement for s in done) == ["complete", "demo"]
+    assert [s.done for s in done] == [1, 2]
+    assert {s.total for s in steps} == {2}
+    rendered = {(s.agreement, s.document) for s in steps if s.document}
+    assert ("demo", AGREEMENT.title) in rendered
+    assert {d for a, d in rendered if a == "complete"} >= {
+        AGREEMENT.title,
+        "Budget",
+        "Milepælsplan",
+        "Delaftale - Beskæftigelse",
+    }
+    # Each agreement's documents are heard before it is done.
+    for step in done:
+        assert all(
+            steps.index(s) < steps.index(step)
+            for s in steps
+            if s.agreement == step.agreement and s.document
+        )
+
+
+def _build_on_a_terminal(project: Path, *args: str) -> str:
+    """Run `agreementgen build` with stderr on a pseudo-terminal; return what it showed."""
+    main, side = pty.openpty()
+    shown = bytearray()
+    reader = threading.Thread(target=lambda: _drain(main, shown), daemon=True)
+    reader.start()
+    command = [sys.executable, "-m", "agreementgen", "build", "--format", "html", *args]
+    subprocess.run(command, cwd=project, stderr=side, stdout=subprocess.DEVNULL, check=True)
+    os.close(side)
+    reader.join(timeout=10)
+    return shown.decode("utf-8", "replace").replace("\r", "\n")
+
+
+def _drain(fd: int, into: bytearray) -> None:
+    with contextlib.suppress(OSError):  # EIO once the other side is closed
+        while chunk := os.read(fd, 4096):
+            into.extend(chunk)
+
+
+def test_a_terminal_sees_a_progress_bar_and_quiet_hides_it(project: Path) -> None:
+    shown = _build_on_a_terminal(project)
+    assert "Building  [" in shown
+    assert "0/1  demo: Strategisk samarbejdsaftale" in shown
+    assert "1/1  demo" in shown
+    assert "Built output/demo" in shown
+    quiet = _build_on_a_terminal(project, "-q", "--out", "other")
+    assert "Building" not in quiet
+    assert "Built" not in quiet
+
+
+def test_no_terminal_no_progress(project: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", "--format", "html"])
+    assert result.exit_code == 0
+    assert "Building" not in result.stderr
+    assert result.stderr.endswith("Built output/demo\n")

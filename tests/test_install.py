@@ -43,6 +43,9 @@ def test_the_wheel_holds_the_templates_and_the_packs(wheel: Path) -> None:
     for pack in sorted(p.name for p in packs.glob("*.yaml")):
         assert f"agreementgen/source/packs/{pack}" in names
     assert "agreementgen/py.typed" in names
+    skeleton = ROOT / "src" / "agreementgen" / "edit" / "skeleton"
+    for part in sorted(p.name for p in skeleton.glob("*.yaml")):
+        assert f"agreementgen/edit/skeleton/{part}" in names
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +99,44 @@ def test_the_installed_command_builds_an_agreement_outside_the_checkout(
     assert templates.returncode == 0, templates.stderr
     assert _run(installed, "schema", "--out", "schema", cwd=tmp_path).returncode == 0
     assert (tmp_path / "schema" / "agreement.schema.json").is_file()
+
+
+def test_the_installed_command_starts_and_renames_an_agreement(
+    installed: Path, tmp_path: Path
+) -> None:
+    """`new` writes from the skeletons shipped as package data; `rename` then edits them."""
+    new = _run(
+        installed,
+        "new",
+        "agreements/nordby",
+        "--area-name",
+        "Helhedsplanen i Nordby",
+        "--start",
+        "2026-01-01",
+        "--end",
+        "2029-12-31",
+        "--focus-area",
+        "employment",
+        "--party",
+        "nordby-bolig:housing_organisation:Nordby Bolig",
+        "--party",
+        "nordby-kommune:municipality:Nordby Kommune",
+        cwd=tmp_path,
+    )
+    assert new.returncode == 0, new.stderr
+    assert _run(installed, "validate", "agreements/nordby", cwd=tmp_path).returncode == 0
+    renamed = _run(
+        installed,
+        "rename",
+        "party",
+        "nordby-bolig",
+        "nordby-boliger",
+        "agreements/nordby",
+        cwd=tmp_path,
+    )
+    assert renamed.returncode == 0, renamed.stderr
+    text = (tmp_path / "agreements" / "nordby" / "agreement.yaml").read_text("utf-8")
+    assert "nordby-boliger" in text
 
 
 def test_the_installed_command_redlines_a_git_revision(installed: Path, tmp_path: Path) -> None:

@@ -27,7 +27,9 @@ FLOORS = {
     "render": 4,
     "build": 5,
     "review": 5,
-    "cli": 6,
+    "edit": 5,
+    "preview": 6,
+    "cli": 7,
 }
 # What lies directly in the package, by module; the rest is named by its folder.
 TOP = {

@@ -6,7 +6,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,6 +19,9 @@ from agreementgen.errors import (
     count_summary,
     sort_diagnostics,
 )
+
+if TYPE_CHECKING:
+    from agreementgen.build.progress import Step
 
 FORMATS = ("docx", "html", "pdf")
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -142,6 +145,12 @@ def validate(paths: tuple[Path, ...], final: bool, strict: bool) -> None:
 )
 @final_option
 @strict_option
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="No progress and no 'Built' lines; warnings and errors still print.",
+)
 def build(
     paths: tuple[Path, ...],
     out: Path,
@@ -150,6 +159,7 @@ def build(
     jobs: int | None,
     final: bool,
     strict: bool,
+    quiet: bool,
 ) -> None:
     """Build every LBF document of agreements into OUT/<agreement-id>/.
 
@@ -169,25 +179,62 @@ def build(
     written: list[Path] = []
     unchanged: list[Path] = []
 
+    # Progress only where someone watches: a terminal, and not asked to be quiet.
+    bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
+
     def action() -> list[Diagnostic]:
-        result = build_agreements(
-            paths,
-            out=out,
-            formats=formats or FORMATS,
-            strict=strict,
-            final=final,
-            zip_upload=zip_upload,
-            jobs=jobs,
-        )
+        try:
+            result = build_agreements(
+                paths,
+                out=out,
+                formats=formats or FORMATS,
+                strict=strict,
+                final=final,
+                zip_upload=zip_upload,
+                jobs=jobs,
+                progress=bar,
+            )
+        finally:
+            if bar is not None:
+                bar.close()
         written.extend(result.folders)
         unchanged.extend(result.unchanged)
         return result.warnings
 
     _run(action, strict=strict)
+    if quiet:
+        return
     for folder in written:
         click.echo(f"Built {folder}", err=True)
     for folder in unchanged:
         click.echo(f"Unchanged {folder}", err=True)
+
+
+class _ProgressBar:
+    """A progress bar on stderr: agreements done of those to build, and what renders now."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def __call__(self, step: Step) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=step.total,
+                label="Building",
+                file=sys.stderr,
+                show_pos=True,
+                item_show_func=lambda text: text,
+            )
+            self.bar.render_progress()
+        if step.document:  # no step forward, only what renders now
+            self.bar.current_item = f"{step.agreement}: {step.document}"
+            self.bar.render_progress()
+        else:
+            self.bar.update(1, step.agreement)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
 
 
 @cli.command()
@@ -266,6 +313,335 @@ def textconv(file: Path) -> None:
         click.echo(f"{display_path(file)}: warning: {reason}", err=True)
         text = f"(agreementgen: {reason})\n"
     click.echo(text, nl=False)
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on at 127.0.0.1 (0: any free port).",
+)
+def serve(path: Path | None, port: int) -> None:
+    """Preview an agreement's documents in the browser, updated on every save.
+
+    PATH is an agreement folder (default: the current folder if it is one, else the only
+    agreement under agreements/). Each document shows as `build` renders its HTML, with its
+    DOCX, PDF (and XLSX) made on demand; a mistake shows in the page with its file and line.
+    Only the documents whose inputs changed are rendered again. Listens on 127.0.0.1 only;
+    Ctrl-C stops it.
+
+    Example:
+
+    \b
+        agreementgen serve agreements/example --port 8001
+    """
+    import logging
+
+    from agreementgen.errors import display_path
+    from agreementgen.preview.server import agreement_folder
+    from agreementgen.preview.server import serve as serve_preview
+
+    folders: list[Path] = []
+
+    def action() -> list[Diagnostic]:
+        folders.append(agreement_folder(path))
+        return []
+
+    _run(action)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    logger = logging.getLogger("agreementgen.preview")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+    def ready(url: str) -> None:
+        click.echo(f"Previewing {display_path(folders[0])} at {url} (Ctrl-C to stop)", err=True)
+
+    serve_preview(folders[0], port, ready=ready)
+    click.echo("Stopped.", err=True)
+
+
+def _id_kind(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """Check rename's KIND against the kinds of id (source/references.py)."""
+    from agreementgen.edit.rename import KIND_NAMES
+
+    if value == "area":
+        raise click.BadParameter(
+            "focus areas are LBF's four fixed keys and cannot be renamed; a group of "
+            "departments (a town, say) is the kind 'group'"
+        )
+    if value not in KIND_NAMES:
+        raise click.BadParameter(f"{value!r} is not one of: {', '.join(KIND_NAMES)}")
+    return value
+
+
+@cli.command("rename")
+@click.argument("kind", callback=_id_kind)
+@click.argument("old")
+@click.argument("new")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def rename_command(kind: str, old: str, new: str, path: Path | None) -> None:
+    """Rename an id where it is defined and everywhere it is referred to.
+
+    KIND is party, department, group (a department group), subgroup (a group under the
+    board), criterion, activity, sub-goal, sub-agreement-party (a party of a delaftale),
+    funder, budget-line, milestone or scenario; a delaftale's own sub-goals and parties are
+    renamed in each delaftale that has the id. PATH is the agreement folder (default: the
+    current folder, if it holds agreement.yaml). The files are edited as text: only the
+    id's characters change, comments, quotes and layout stay. Nothing is written unless
+    the folder validates and the renamed agreement has no error it did not have before.
+
+    Example:
+
+    \b
+        agreementgen rename party boligselskabet-viborg bs-viborg agreements/viborg
+    """
+    from agreementgen.edit.rename import Renamed, agreement_folder, rename_id
+    from agreementgen.source.names import AGREEMENT_FILE
+
+    if path is None and not Path(AGREEMENT_FILE).exists():
+        raise click.UsageError(
+            f"give the agreement folder as PATH: the current folder holds no {AGREEMENT_FILE}"
+        )
+    folder = path if path is not None else Path()
+    done: list[Renamed] = []
+
+    def action() -> list[Diagnostic]:
+        done.append(rename_id(agreement_folder(folder), kind, old, new))
+        return list(done[0].warnings)
+
+    _run(action)
+    for change in done[0].changes:
+        click.echo(f"{change.shown}: {change.count} reference{'s' * (change.count != 1)}", err=True)
+    click.echo(f"Renamed {done[0].kind.what} {old!r} to {new!r}.", err=True)
+
+
+def _interactive() -> bool:
+    """Whether `new` may ask for what it is not given: only when someone types at a terminal."""
+    return sys.stdin.isatty()
+
+
+def _asked(check: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A prompt's check: what `check` refuses is said, and the question asked again."""
+
+    def value(text: str) -> Any:
+        try:
+            return check(text)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+
+    return value
+
+
+def _prompt(
+    question: str, check: Callable[[str], Any], default: str | None = None
+) -> Callable[[], Any]:
+    """A question for `_option` to ask, and how to check the answer."""
+    return lambda: click.prompt(question, default=default, value_proc=_asked(check), err=True)
+
+
+def _option(
+    name: str, given: Any, check: Callable[[Any], Any], ask: Callable[[], Any] | None = None
+) -> Any:
+    """The value of `new`'s parameter `name`: `given` as `check` reads it (what it refuses is
+    a usage error naming the option), else the answer to `ask` at a terminal, else a usage
+    error saying that it is missing."""
+    ctx = click.get_current_context()
+    param = next(p for p in ctx.command.params if p.name == name)
+    if given is not None and given != ():
+        try:
+            return check(given)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+    if ask is None or not _interactive():
+        raise click.MissingParameter(ctx=ctx, param=param)
+    return ask()
+
+
+@cli.command("new")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--area-name", metavar="NAME", help="The area's name (Områdets navn).")
+@click.option("--start", metavar="YYYY-MM-DD", help="First day of the agreement period.")
+@click.option("--end", metavar="YYYY-MM-DD", help="Last day of the agreement period.")
+@click.option(
+    "--party",
+    "parties",
+    metavar="ID:KIND:NAME",
+    multiple=True,
+    help="A party: its id, its kind (housing_organisation, municipality, police or other) "
+    "and its name; once per party.",
+)
+@click.option(
+    "--focus-area",
+    "focus_areas",
+    metavar="KEY",
+    multiple=True,
+    help="A chosen focus area, which gets a delaftale: education_and_life_chances, "
+    "employment, crime_prevention or cohesion_and_citizenship; once per area.",
+)
+@click.option(
+    "--template-pack",
+    "pack",
+    metavar="PACK",
+    help="lbf-2019-26@2019-12-11 or lbf-2019-26@2023-11-24 (default: the newest).",
+)
+@click.option(
+    "--from",
+    "source",
+    metavar="FOLDER",
+    type=click.Path(path_type=Path),
+    help="An agreement folder to start from, for the next plan period.",
+)
+def new_command(
+    folder: Path,
+    area_name: str | None,
+    start: str | None,
+    end: str | None,
+    parties: tuple[str, ...],
+    focus_areas: tuple[str, ...],
+    pack: str | None,
+    source: Path | None,
+) -> None:
+    """Start a new agreement folder with every document LBF wants, ready to fill in.
+
+    FOLDER is the new agreement folder; its name is the agreement's id. It must not exist
+    or be empty: nothing is written over. The files are written into a folder beside it and
+    moved into place when all are done. Options not given are asked for when the input is
+    a terminal.
+
+    Every file (agreement.yaml, a delaftale per chosen focus area in sub-agreements/,
+    budget.yaml, milestones.yaml, contingency-plan.yaml, board-mandate.yaml) starts with the
+    schema line for editors, and has Danish comments on what LBF wants in each block and
+    placeholders "[indsæt ...]" for what only you can write: `validate` accepts the folder as
+    a draft, and `validate --final` lists each placeholder left.
+
+    --from starts from an earlier agreement, for the next plan period: --start and --end
+    are required, and --party and --focus-area are not allowed. Kept: the area name (unless
+    --area-name is given), the parties, the departments and department groups, the board,
+    the sections' text and tables, the chosen focus areas and their delaftaler (purpose,
+    parties, sub-goals, target groups, activities, roles), the budget's lines, funders and
+    assumptions, the contingency plan, the board mandate, the pictures the documents show,
+    the agreement's own templates, and the comments. Cleared: the period (--start and --end
+    instead); each signatory's name, title and signature date (placeholders instead); the
+    baselines' values, years and not_available (their indicators, units and sources stay);
+    the delaftaler's and their activities' periods, and the delaftaler's updated dates; the
+    budget's amounts (0 for each source the line had, in each calendar year of the new
+    period) and its price level (a placeholder); the milestone plan (empty, with
+    placeholders); the dates the board approved the contingency plan and the mandate. The
+    template pack is --template-pack's (default: the newest), not the earlier agreement's.
+
+    Example:
+
+    \b
+        agreementgen new agreements/nordby --area-name "Helhedsplanen i Nordby" \\
+            --start 2026-01-01 --end 2029-12-31 --focus-area employment \\
+            --party nordby-boligselskab:housing_organisation:"Nordby Boligselskab" \\
+            --party nordby-kommune:municipality:"Nordby Kommune"
+        agreementgen new agreements/nordby-2030 --from agreements/nordby \\
+            --start 2030-01-01 --end 2033-12-31
+    """
+    from agreementgen.edit import new as making
+    from agreementgen.errors import display_path
+
+    _option("folder", folder, making.parse_folder)
+    if source is not None:
+        for option, given in (("--party", parties), ("--focus-area", focus_areas)):
+            if given:
+                message = "not with --from: the parties and focus areas come from that agreement"
+                raise click.BadParameter(message, param_hint=f"'{option}'")
+    name = None
+    if area_name is not None or source is None:
+        ask = _prompt("Area name", making.parse_text)
+        name = _option("area_name", area_name, making.parse_text, ask)
+    ask = _prompt("First day of the period (YYYY-MM-DD)", making.parse_date)
+    first = _option("start", start, making.parse_date, ask)
+
+    def after_start(text: str) -> Any:
+        day = making.parse_date(text)
+        if (problem := making.period_problem(first, day)) is not None:
+            raise ValueError(problem)
+        return day
+
+    default = making.default_end(first).isoformat()
+    ask = _prompt("Last day of the period (YYYY-MM-DD)", after_start, default)
+    last = _option("end", end, after_start, ask)
+    specs: tuple[Any, ...] = ()
+    keys: tuple[Any, ...] = ()
+    if source is None:
+        specs = _option("parties", parties, making.parse_parties, _ask_parties)
+        question = (
+            "Chosen focus areas, separated by commas (education_and_life_chances, "
+            "employment, crime_prevention, cohesion_and_citizenship)"
+        )
+        ask = _prompt(question, lambda text: making.parse_focus_areas(text.split(",")))
+        keys = _option("focus_areas", focus_areas, making.parse_focus_areas, ask)
+    template_pack = None
+    if pack is not None or _interactive():
+        question = f"Template pack ({' or '.join(making.pack_names())})"
+        ask = _prompt(question, making.parse_template_pack, making.newest_pack().value)
+        template_pack = _option("pack", pack, making.parse_template_pack, ask)
+    plan = making.Plan(
+        start=first,
+        end=last,
+        area_name=name,
+        parties=specs,
+        focus_areas=keys,
+        template_pack=template_pack,
+        source=source,
+    )
+    created: list[Any] = []
+
+    def action() -> list[Diagnostic]:
+        created.append(making.new_agreement(folder, plan))
+        return []
+
+    _run(action)
+    for path in created[0].files:
+        click.echo(f"Wrote {display_path(path)}", err=True)
+    shown = display_path(folder)
+    click.echo(
+        f"Created {shown}: replace each [indsæt ...] placeholder; "
+        f"`agreementgen validate --final {shown}` lists those left.",
+        err=True,
+    )
+
+
+def _ask_parties() -> tuple[Any, ...]:
+    """Ask for the parties of `new`, one per line, until an empty line ends a valid list."""
+    from agreementgen.edit import new as making
+
+    click.echo(
+        "The parties, one per line as ID:KIND:NAME, KIND being housing_organisation, "
+        "municipality, police or other; an empty line ends the list.",
+        err=True,
+    )
+    specs: list[Any] = []
+
+    def party(text: str) -> Any:
+        if not text.strip():
+            return None
+        spec = making.parse_party(text)
+        if spec.id in {s.id for s in specs}:
+            raise ValueError(f"the party id {spec.id!r} is given twice")
+        return spec
+
+    while True:
+        spec = click.prompt(
+            f"Party {len(specs) + 1}",
+            default="",
+            show_default=False,
+            value_proc=_asked(party),
+            err=True,
+        )
+        if spec is not None:
+            specs.append(spec)
+        elif (problem := making.parties_problem(specs)) is not None:
+            click.echo(f"Error: {problem}", err=True)
+        else:
+            return tuple(specs)
 
 
 @cli.command("diff")

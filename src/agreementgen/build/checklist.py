@@ -1,4 +1,5 @@
-"""The upload checklist: every document LBF wants, the file that holds it, and its status."""
+"""The upload checklist: every document LBF wants, the file that holds it, and its status;
+and the index page of a build, which links each document in each format above the checklist."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from agreementgen.kinds import AGREEMENT, KINDS
 from agreementgen.source.folder import LoadedAgreement
 from agreementgen.source.model import FocusAreaKey
+from agreementgen.text.markdown import literal
 from agreementgen.views.orgchart import NAME as ORG_CHART_NAME
 
 READY, MISSING = "Klar", "Mangler"
@@ -62,9 +64,58 @@ def entries(loaded: LoadedAgreement, files: Sequence[str]) -> list[Entry]:
 
 def markdown(loaded: LoadedAgreement, items: Sequence[Entry], warnings: Sequence[str]) -> str:
     """Return the checklist as Markdown."""
+    return (
+        "\n".join(
+            [
+                f"# Upload-tjekliste: {literal(loaded.agreement.area_name)}",
+                "",
+                *_checklist(items, warnings),
+            ]
+        )
+        + "\n"
+    )
+
+
+# The columns of the index page, by the files' extensions; the rest go under "Andet".
+FORMAT_COLUMNS = (("docx", "Word"), ("html", "HTML"), ("pdf", "PDF"))
+
+
+def index(loaded: LoadedAgreement, items: Sequence[Entry], warnings: Sequence[str]) -> str:
+    """Return the index page of a build as Markdown: every document with a link to each of
+    its files, then the upload checklist."""
+    heads = [label for _, label in FORMAT_COLUMNS]
     lines = [
-        f"# Upload-tjekliste: {loaded.agreement.area_name}",
+        f"# {literal(loaded.agreement.area_name)}",
         "",
+        "Dokumenterne fra denne kørsel af agreementgen, i hvert format.",
+        "",
+        f"| Dokument | {' | '.join(heads)} | Andet |",
+        "| --- |" + " --- |" * (len(heads) + 1),
+    ]
+    for item in items:
+        if not item.files:
+            continue
+        cells = []
+        for extension, label in FORMAT_COLUMNS:
+            name = next((f for f in item.files if f.endswith(f".{extension}")), None)
+            cells.append(_link(label, name) if name else "–")
+        known = tuple(f".{extension}" for extension, _ in FORMAT_COLUMNS)
+        others = [
+            _link(f.rsplit(".", 1)[1].upper(), f) for f in item.files if not f.endswith(known)
+        ]
+        cells.append(", ".join(others) or "–")
+        lines.append(f"| {item.document} | {' | '.join(cells)} |")
+    lines += ["", "## Upload-tjekliste", "", *_checklist(items, warnings)]
+    return "\n".join(lines) + "\n"
+
+
+def _link(label: str, name: str) -> str:
+    # Angle brackets let a link hold spaces: "Delaftale - Beskæftigelse.docx".
+    return f"[{label}](<{name}>)"
+
+
+def _checklist(items: Sequence[Entry], warnings: Sequence[str]) -> list[str]:
+    lines = [
         "Dokumenterne uploades på sagen i driftsstøttesystemet.",
         "",
         "| Dokument | Fil | Status | Bemærkning |",
@@ -78,4 +129,4 @@ def markdown(loaded: LoadedAgreement, items: Sequence[Entry], warnings: Sequence
     if warnings:
         # A warning's hint and note lines would break a code span: one fenced block instead.
         lines += ["", "## Advarsler", "", "```text", *warnings, "```"]
-    return "\n".join(lines) + "\n"
+    return lines

@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 MANIFEST = incremental.MANIFEST
 CHECKLIST = "Upload-tjekliste"
+INDEX = "index.html"  # every document in each format, and the checklist
 UPLOAD_ZIP = "LBF-upload.zip"
 UPLOAD_SUFFIXES = (".docx", ".xlsx", ".pdf", ".png")
 EXTRA = "extra"  # the role of a file made with a document (Budget.xlsx, Organisationsdiagram.png)
@@ -88,6 +89,8 @@ def package(
     text = checklist.markdown(item, entries, local)
     files[f"{CHECKLIST}.md"] = text.encode("utf-8")
     files[f"{CHECKLIST}.html"] = render_checklist(text).encode("utf-8")
+    index = checklist.index(item, entries, local)
+    files[INDEX] = render_checklist(index, title=item.agreement.area_name).encode("utf-8")
     if zip_upload:
         upload = sorted((n, d) for n, d in files.items() if n.endswith(UPLOAD_SUFFIXES))
         files[UPLOAD_ZIP] = stable_zip(upload)
@@ -159,4 +162,13 @@ def _manifest(
     return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-__all__ = ["CHECKLIST", "EXTRA", "MANIFEST", "UPLOAD_ZIP", "Output", "document_date", "package"]
+__all__ = [
+    "CHECKLIST",
+    "EXTRA",
+    "INDEX",
+    "MANIFEST",
+    "UPLOAD_ZIP",
+    "Output",
+    "document_date",
+    "package",
+]

@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import shutil
 import threading
-from collections.abc import Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,6 +29,7 @@ from agreementgen.build import incremental
 from agreementgen.build.fixed_text import fixed_text_problems
 from agreementgen.build.outputs import EXTRA, Output, document_date, package
 from agreementgen.build.processes import cpus, render_pdfs, signals_as_interrupts, worker_pool
+from agreementgen.build.progress import Listener, rendering, reporting
 from agreementgen.build.staging import fill, new_staging, publish, recover
 from agreementgen.errors import (
     AgreementError,
@@ -80,13 +81,14 @@ def build_agreements(
     final: bool = False,
     zip_upload: bool = False,
     jobs: int | None = None,
+    progress: Listener | None = None,
 ) -> BuildResult:
     """Build every agreement the paths name into `out/<agreement-id>/`.
 
     Nothing is written unless every agreement is valid and rendered: the agreements that
     succeeded are not published either when another failed. An agreement whose inputs and
     options are those of its last build is left as it is. `jobs` caps the processes that
-    render (default: one per core).
+    render (default: one per core); `progress` hears which agreement renders which document.
 
     Raises:
         InputError: an agreement has errors (or warnings, with `strict`).
@@ -126,7 +128,7 @@ def build_agreements(
                 tasks.append(_Task(folder, ident, own, extra))
         job = _Job(out, tuple(formats), final, strict, zip_upload, when, settings)
         workers = max(1, min(jobs or cpus(), len(tasks)))
-        built = _build_all(tasks, job, workers, jobs or cpus(), problems)
+        built = _build_all(tasks, job, workers, jobs or cpus(), problems, progress)
     order = {f.resolve().name: i for i, f in enumerate(folders)}
     built.sort(key=lambda path: order.get(path.name, 0))
     return BuildResult(built, problems, unchanged)
@@ -178,7 +180,12 @@ def _fatal(problems: Sequence[Diagnostic], strict: bool) -> bool:
 
 
 def _build_all(
-    tasks: Sequence[_Task], job: _Job, workers: int, cpus: int, problems: list[Diagnostic]
+    tasks: Sequence[_Task],
+    job: _Job,
+    workers: int,
+    cpus: int,
+    problems: list[Diagnostic],
+    progress: Listener | None = None,
 ) -> list[Path]:
     """Build `tasks`, stage their files as they come, publish all of them or none.
 
@@ -186,25 +193,10 @@ def _build_all(
     """
     staged: dict[str, Path] = {}
     existed = job.out.exists()
+    context = multiprocessing.get_context("fork") if workers >= 2 else None
     try:
-        outcomes = _outcomes(
-            tasks,
-            job,
-            workers,
-            pdf_workers=cpus if workers == 1 else 1,
-            aborted=_fatal(problems, job.strict),
-        )
-        with contextlib.closing(outcomes):
-            for outcome in outcomes:
-                problems += outcome.problems
-                if outcome.failure:
-                    raise RenderError(outcome.failure)
-                if _fatal(outcome.problems, job.strict):
-                    _abort()
-                elif outcome.files is not None and not _aborted():
-                    with output_errors(job.out):
-                        staged[outcome.ident] = new_staging(job.out, outcome.ident)
-                        fill(staged[outcome.ident], job.out / outcome.ident, outcome.files)
+        with reporting(progress, len(tasks), context) as finished:
+            _collect(tasks, job, workers, cpus, problems, staged, finished)
         if _fatal(problems, job.strict):
             raise InputError(problems)
         with output_errors(job.out):
@@ -216,6 +208,37 @@ def _build_all(
             with contextlib.suppress(OSError):
                 job.out.rmdir()  # only if empty: the build made it and leaves nothing
         raise
+
+
+def _collect(
+    tasks: Sequence[_Task],
+    job: _Job,
+    workers: int,
+    cpus: int,
+    problems: list[Diagnostic],
+    staged: dict[str, Path],
+    finished: Callable[[str], None],
+) -> None:
+    """Build `tasks` and stage each one's files in `staged` as it comes."""
+    outcomes = _outcomes(
+        tasks,
+        job,
+        workers,
+        pdf_workers=cpus if workers == 1 else 1,
+        aborted=_fatal(problems, job.strict),
+    )
+    with contextlib.closing(outcomes):
+        for outcome in outcomes:
+            problems += outcome.problems
+            if outcome.failure:
+                raise RenderError(outcome.failure)
+            if _fatal(outcome.problems, job.strict):
+                _abort()
+            elif outcome.files is not None and not _aborted():
+                with output_errors(job.out):
+                    staged[outcome.ident] = new_staging(job.out, outcome.ident)
+                    fill(staged[outcome.ident], job.out / outcome.ident, outcome.files)
+            finished(outcome.ident)
 
 
 # -- one agreement --------------------------------------------------------------------------
@@ -341,6 +364,7 @@ def render_agreement(
             outputs += [traced(o) for o in kept]
             continue
         logger.info("%s: rendering %s", item.id, source)
+        rendering(item.id, views[source].stem)
         old = {o.role: o for o in _kept(previous, source, digest, formats, partial=True) or []}
         new, pdf = _render_view(views[source], formats, old, when, item.folder)
         outputs += [traced(o) for o in new]

@@ -69,12 +69,15 @@ def render_html(document: Document | SimpleDocument, *, templates: Templates | N
         raise InputError([problem]) from exc
 
 
-def render_checklist(text: str, *, template_dir: Path = TEMPLATE_DIR) -> str:
-    """Return the upload checklist (Markdown, from agreementgen.build.checklist) as an HTML page."""
+def render_checklist(
+    text: str, *, title: str = "Upload-tjekliste", template_dir: Path = TEMPLATE_DIR
+) -> str:
+    """Return the upload checklist or the index page (Markdown, from
+    agreementgen.build.checklist) as an HTML page titled `title`."""
     body = parser().render(text)
     css = (template_dir / STYLESHEET).read_text("utf-8")
     template = environment(template_dir).get_template(CHECKLIST_HTML)
-    return template.render(body=Markup(body), css=Markup(css))
+    return template.render(body=Markup(body), css=Markup(css), title=title)
 
 
 @dataclass(frozen=True)

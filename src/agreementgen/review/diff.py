@@ -12,7 +12,6 @@ import datetime
 import difflib
 import enum
 import json
-import re
 import tempfile
 import typing
 from collections.abc import Callable, Iterator, Sequence
@@ -32,6 +31,7 @@ from agreementgen.source.model import FocusAreaKey
 from agreementgen.source.names import ID_PATTERN
 from agreementgen.source.packs import Pack
 from agreementgen.text import danish
+from agreementgen.text.markdown import literal
 from agreementgen.text.prose import markdown_sentences, strip_markdown_prefix
 
 LBF_APPROVAL = "kræver godkendelse i Landsbyggefonden"
@@ -902,12 +902,12 @@ def format_markdown(result: DiffResult) -> str:
         else:
             approval = f"{approval[:1].upper()}{approval[1:]}"
         lines += [
-            f"### {_escape(document.heading)}",
+            f"### {literal(document.heading)}",
             "",
             f"{_STATUS[document.status].capitalize()} · {approval} · `{document.path}`",
             "",
         ]
-        lines += [f"- {_escape(change.text)}" for change in document.changes]
+        lines += [f"- {literal(change.text)}" for change in document.changes]
         if document.changes:
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -951,15 +951,6 @@ def format_json(result: DiffResult) -> str:
 
 def _revision_json(revision: Revision) -> dict[str, Any]:
     return {"revision": revision.label, "commit": revision.commit or None}
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
-_LIST_MARK = re.compile(r"^(\d+)([.)])", flags=re.MULTILINE)
-
-
-def _escape(text: str) -> str:
-    """Show user text literally in Markdown ('1. Kort …' at a line's start is no list)."""
-    return _LIST_MARK.sub(r"\1\\\2", _MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 FORMATTERS = {"text": format_text, "markdown": format_markdown, "json": format_json}

@@ -12,5 +12,7 @@ DEFAULT_ROOT = Path("agreements")
 # Ids of agreements, parties, departments, areas, milestones: lower-case, digits, hyphens.
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 ID = re.compile(ID_PATTERN)
+# The word a milestone's `responsible` uses for the board itself, where an id could stand.
+BOARD = "board"
 
-__all__ = ["AGREEMENT_FILE", "DEFAULT_ROOT", "ID", "ID_PATTERN"]
+__all__ = ["AGREEMENT_FILE", "BOARD", "DEFAULT_ROOT", "ID", "ID_PATTERN"]

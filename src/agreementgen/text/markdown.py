@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -78,6 +79,16 @@ def parse_markdown(text: str) -> tuple[MdBlock, ...]:
     tokens = parser().parse(text)
     blocks, _ = _blocks(tokens, 0, None)
     return tuple(blocks)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+_LIST_MARK = re.compile(r"^(\d+)([.)])", flags=re.MULTILINE)
+
+
+def literal(text: str) -> str:
+    """Return user text as Markdown that shows it literally: '*' is no emphasis, '[a](b)' no
+    link, '1. Kort …' at a line's start no list."""
+    return _LIST_MARK.sub(r"\1\\\2", _MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 def plain_text(spans: Spans) -> str:

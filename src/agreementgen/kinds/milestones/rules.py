@@ -15,8 +15,7 @@ from agreementgen.kinds.sub_agreement import KIND as SUB_AGREEMENT
 from agreementgen.kinds.sub_agreement.model import SubAgreement
 from agreementgen.source.folder import LoadedAgreement, LoadedDocument
 from agreementgen.source.model import FocusAreaKey
-
-BOARD = "board"  # `responsible: board` names the board itself
+from agreementgen.source.names import BOARD
 
 
 def _plans(loaded: LoadedAgreement) -> Iterator[tuple[LoadedDocument, MilestonePlan]]:

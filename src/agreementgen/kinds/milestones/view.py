@@ -19,6 +19,7 @@ from agreementgen.kinds.milestones.model import (
 from agreementgen.kinds.sub_agreement import KIND as SUB_AGREEMENT
 from agreementgen.kinds.sub_agreement.model import SubAgreement
 from agreementgen.source.folder import LoadedAgreement, LoadedDocument
+from agreementgen.source.names import BOARD
 from agreementgen.text import danish
 from agreementgen.text.markdown import Heading, Paragraph, Span
 from agreementgen.views.document import (
@@ -76,7 +77,7 @@ def responsible_names(loaded: LoadedAgreement) -> dict[str, str]:
     board = loaded.agreement.board
     if board is not None:
         names.update((g.id, g.name) for g in board.subgroups)
-    names["board"] = BOARD_LABEL
+    names[BOARD] = BOARD_LABEL
     return names
 
 

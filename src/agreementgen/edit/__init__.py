@@ -1,0 +1,1 @@
+"""Editing agreement folders: start one (`new`), rename an id everywhere (`rename`)."""
