@@ -6,6 +6,7 @@ code 1, and that nothing in the project changed: not the agreements, not an earl
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 from pathlib import Path
@@ -224,3 +225,26 @@ def test_redline_into_the_agreements_folder_is_refused(project: Path) -> None:
         HINT,
     ]
     assert tree_state(project / "agreements") == before
+
+
+def test_a_write_that_fails_midway_is_a_diagnostic_and_keeps_the_old_output(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while staging: AG124, the staged files removed, the last output as it was."""
+    from agreementgen.build import pipeline
+
+    assert _build("agreements/demo").exit_code == 0
+    agreement = project / "agreements" / "demo" / "agreement.yaml"
+    agreement.write_text(agreement.read_text("utf-8").replace("Demo & Co", "Ny"), "utf-8")
+    before = tree_state(project / "output")
+
+    def full(staging: Path, target: Path, files: object) -> None:
+        (staging / "half-written.docx").write_bytes(b"PK")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "fill", full)
+    result = _build("agreements/demo", "--jobs", "1")
+    assert _refused(result) == [
+        "output: error AG124: the output folder cannot be written: No space left on device"
+    ]
+    assert tree_state(project / "output") == before

@@ -31,6 +31,7 @@ from agreementgen.errors import AgreementError, InputError, display_path
 from agreementgen.preview.app import Hub, create_app
 from agreementgen.preview.state import Preview
 from agreementgen.source.folder import find_agreements
+from agreementgen.source.names import AGREEMENT_FILE
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def agreement_folder(path: Path | None) -> Path:
         InputError: `path` does not exist, or holds no agreement.
         AgreementError: it holds several: the preview shows one.
     """
-    if path is None and Path("agreement.yaml").exists():
+    if path is None and Path(AGREEMENT_FILE).exists():
         path = Path()
     folders, problems = find_agreements([path] if path is not None else [])
     if problems:
