@@ -168,3 +168,16 @@ def test_tests_read_nothing_outside_the_repository() -> None:
     ]
     assert found == []
     assert (ROOT / "tests" / "data" / "seeds" / "003_afa3fb0b7074c8e2.txt").is_file()
+
+
+def test_the_guard_sees_a_read_beside_the_repository() -> None:
+    """tests/conftest.py fails any test that opens a file beside the repository."""
+    from tests import conftest
+
+    if conftest._BESIDE.startswith(conftest._TEMP):
+        pytest.skip("this clone lies in the temporary folder, which the guard leaves alone")
+    beside = Path(conftest._BESIDE) / "shared" / "seeds" / "no-such-seed.txt"
+    with pytest.raises(FileNotFoundError):
+        beside.read_text("utf-8")
+    assert conftest._opened_beside == [str(beside)]
+    conftest._opened_beside.clear()

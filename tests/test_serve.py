@@ -294,22 +294,22 @@ def test_the_agreements_own_templates_are_watched_and_followed(
     """A templates folder beside the agreement folder is watched too; a change to its
     stylesheet renders every document again, in the new style."""
     monkeypatch.chdir(tmp_path)  # the project: own templates must lie inside it
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    _edit(folder / "agreement.yaml", "area_name:", "templates: ../shared\narea_name:")
+    common = tmp_path / "common-templates"
+    common.mkdir()
+    _edit(folder / "agreement.yaml", "area_name:", "templates: ../common-templates\narea_name:")
     preview = Preview(folder)
     snapshot = preview.refresh()
     assert not snapshot.errors, [p.format() for p in snapshot.errors]
-    assert preview.watch_paths() == [folder, folder / "../shared"]
+    assert preview.watch_paths() == [folder, folder / "../common-templates"]
     client = TestClient(create_app(preview), base_url="http://127.0.0.1")
     css = (TEMPLATE_DIR / STYLESHEET).read_text("utf-8")
-    (shared / STYLESHEET).write_text(css + "\n.own-style-marker { color: red; }\n", "utf-8")
+    (common / STYLESHEET).write_text(css + "\n.own-style-marker { color: red; }\n", "utf-8")
     snapshot = preview.refresh()
     assert not snapshot.errors, [p.format() for p in snapshot.errors]
     assert all(".own-style-marker" in doc.html for doc in snapshot.documents)
     assert ".own-style-marker" in client.get("/Budget.html").text
     # A folder outside the project is refused (AG181), and not watched.
-    _edit(folder / "agreement.yaml", "templates: ../shared", "templates: /etc")
+    _edit(folder / "agreement.yaml", "templates: ../common-templates", "templates: /etc")
     assert preview.refresh().errors[0].code == "AG181"
     assert preview.watch_paths() == [folder]
 

@@ -12,6 +12,7 @@ This module is on the path of a build that has nothing to do, so it imports noth
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import json
@@ -181,6 +182,27 @@ def pictures(data: Any, folder: Path) -> set[str]:
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
+    return found
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One document of an agreement to render: its YAML, the files it reads, their digest."""
+
+    source: str
+    depends_on: tuple[str, ...]
+    digest: str
+
+
+def plans(item: LoadedAgreement, *, final: bool, when: datetime.datetime) -> list[Plan]:
+    """Every document of `item` (the agreement first) with the digest of what it is made of:
+    the files it reads, the tool, whether it is final, and its date. Two renderings with the
+    same digest are the same, so the build and the preview keep one by it."""
+    salt = {"tool": tool_digest(), "final": final, "date": when.isoformat()}
+    found = []
+    for source in [item.source.name, *(d.name for d in item.documents)]:
+        depends_on = tuple(dependencies(item, source))
+        found.append(Plan(source, depends_on, document_digest(item, depends_on, salt)))
     return found
 
 

@@ -344,13 +344,15 @@ def render_agreement(
     from agreementgen.render.problems import REFUSED, refused_resources
 
     when = when or document_date(item.agreement)
-    salt = {"tool": incremental.tool_digest(), "final": final, "date": when.isoformat()}
-    plans = []
-    for source in [item.source.name, *(d.name for d in item.documents)]:
-        depends_on = tuple(incremental.dependencies(item, source))
-        digest = incremental.document_digest(item, depends_on, salt)
-        kept = _kept(previous, source, digest, formats)
-        plans.append((source, depends_on, digest, kept))
+    plans = [
+        (
+            plan.source,
+            plan.depends_on,
+            plan.digest,
+            _kept(previous, plan.source, plan.digest, formats),
+        )
+        for plan in incremental.plans(item, final=final, when=when)
+    ]
     missing = [source for source, _, _, kept in plans if kept is None]
     views = document_views(item, missing) if missing else {}
     outputs: list[Output] = []

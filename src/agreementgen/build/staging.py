@@ -10,15 +10,9 @@ import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from agreementgen.build.processes import signals_deferred
-from agreementgen.errors import (
-    display_path,
-)
-
-if TYPE_CHECKING:
-    pass
+from agreementgen.errors import display_path
 
 logger = logging.getLogger(__name__)
 

@@ -40,7 +40,7 @@ from agreementgen.kinds import AGREEMENT, BY_KEY, Kind
 from agreementgen.kinds.budget.model import LBF, Budget
 from agreementgen.source.confine import Outside, confined
 from agreementgen.source.folder import LoadedAgreement
-from agreementgen.source.load import Source
+from agreementgen.source.load import Source, closing_comments
 from agreementgen.source.model import FocusAreaKey, Party, PartyKind, Signatory, TemplatePack
 from agreementgen.source.names import AGREEMENT_FILE, BOARD, ID
 from agreementgen.source.packs import Pack, load_pack
@@ -795,21 +795,13 @@ def _delete(node: CommentedMap, key: str) -> None:
 
 
 def _closing(lines: str, node: CommentedMap, key: str) -> str:
-    """The first of comment `lines` that close the entry above `key`: those indented deeper
-    than `key` (with the blank lines between them), as fmt reads them."""
+    """The first of comment `lines` that close the entry above `key`, as fmt reads them."""
     try:
         column = node.lc.key(key)[1]
     except (AttributeError, KeyError, TypeError):
         return ""
     split = lines.splitlines(keepends=True)
-    cut = 0
-    for index, line in enumerate(split):
-        if not line.strip():
-            continue
-        if len(line) - len(line.lstrip(" ")) <= column:
-            break
-        cut = index + 1
-    return "".join(split[:cut])
+    return "".join(split[: closing_comments(split, column)])
 
 
 def _replace(node: CommentedMap, key: str, value: Any) -> None:

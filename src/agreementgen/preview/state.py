@@ -203,11 +203,7 @@ class Preview:
         """Render the documents of `item` whose digest is not in the cache, as the build's
         `render_agreement` plans them; a document that fails keeps its last rendering."""
         when = _document_time(item)
-        salt = {"tool": incremental.tool_digest(), "final": False, "date": when.isoformat()}
-        plans: list[tuple[str, str]] = []
-        for source in [item.source.name, *(d.name for d in item.documents)]:
-            depends_on = incremental.dependencies(item, source)
-            plans.append((source, incremental.document_digest(item, depends_on, salt)))
+        plans = [(p.source, p.digest) for p in incremental.plans(item, final=False, when=when)]
         missing = [source for source, digest in plans if digest not in self._html]
         problems: list[Diagnostic] = []
         failures: list[str] = []

@@ -33,7 +33,7 @@ from agreementgen.source.folder import find_agreements
 
 # The formatter must read YAML exactly as `load` does (same refusals, dates as text) and
 # Markdown exactly as the renderers do: it takes their parsers, below, rather than its own.
-from agreementgen.source.load import load_yaml, to_plain, yaml_parser
+from agreementgen.source.load import closing_comments, load_yaml, to_plain, yaml_parser
 from agreementgen.source.model import Markdown
 from agreementgen.source.names import AGREEMENT_FILE, DEFAULT_ROOT
 from agreementgen.text.markdown import parser as markdown_parser
@@ -257,19 +257,6 @@ def _is_comment_or_blank(line: str) -> bool:
     return not stripped or stripped.startswith("#")
 
 
-def _trailing(lead: list[str], column: int) -> int:
-    """Return how many of the lines above a key at `column` are comments indented deeper
-    than it (with the blank lines between them), which close the entry above instead."""
-    cut = 0
-    for index, text in enumerate(lead):
-        if not text.strip():
-            continue
-        if len(text) - len(text.lstrip(" ")) <= column:
-            break
-        cut = index + 1
-    return cut
-
-
 def _empty(node: Node) -> bool:
     """Whether `node` is a value left out (`key:` or a bare `-`), which has no text."""
     return isinstance(node, ScalarNode) and node.style is None and node.value == ""
@@ -382,7 +369,7 @@ class _Formatter:
             # comments indented deeper than the key: they end the entry above.
             lead = self._lead(start, line, indent - column)
             if chunks:
-                cut = _trailing(self.lines[start:line], column)
+                cut = closing_comments(self.lines[start:line], column)
                 chunks[-1] = (chunks[-1][0], chunks[-1][1] + lead[:cut])
                 lead = lead[cut:]
             child = fields.get(_key(key_node)) if fields is not None else values

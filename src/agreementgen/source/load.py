@@ -560,6 +560,22 @@ def _bad_number(value: Any) -> str | None:
     return None
 
 
+def closing_comments(lines: Sequence[str], column: int) -> int:
+    """Return how many of the comment `lines` above a key at `column` close the entry above
+    it instead: those indented deeper than the key, with the blank lines between them.
+
+    fmt keeps them with the entry above when it reorders keys, and `new` when it deletes one.
+    """
+    cut = 0
+    for index, text in enumerate(lines):
+        if not text.strip():
+            continue
+        if len(text) - len(text.lstrip(" ")) <= column:
+            break
+        cut = index + 1
+    return cut
+
+
 def dotted(path: Sequence[str | int]) -> str:
     """Return a path like `parties[1].signatory.name`."""
     text = ""
