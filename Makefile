@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint pytest fuzz schema docs bench lock clean
+.PHONY: build test lint pytest fuzz schema docs bench lock clean messages
 
 build: $(STAMP)
 	$(BIN)/agreementgen build
@@ -53,3 +53,16 @@ clean:
 
 docs: $(STAMP)
 	$(BIN)/python -m tests.test_docs
+
+# The Danish messages: extract every text marked tr/ntr/N_ into the template (.pot), merge it
+# into the Danish catalog (.po; new texts come in untranslated, never guessed from a similar
+# one) and compile that (.mo, which the package reads). All three are committed, and the same
+# code gives the same bytes: no dates, no line numbers, sorted.
+LOCALE := src/agreementgen/locale
+messages: $(STAMP)
+	$(BIN)/pybabel -q extract --no-default-keywords -k tr -k ntr:1,2 -k N_ \
+		--omit-header --no-location --sort-output --no-wrap \
+		-o $(LOCALE)/agreementgen.pot src/agreementgen
+	$(BIN)/pybabel -q update -D agreementgen -i $(LOCALE)/agreementgen.pot -d $(LOCALE) -l da \
+		--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date --no-wrap
+	$(BIN)/pybabel -q compile -D agreementgen -d $(LOCALE) -l da

@@ -5,6 +5,9 @@ makes one, has not. A test that opened a file there would pass here and fail in 
 open in the test process is watched (an audit hook, which also sees opens made by the code
 under test) and a test that opens a file beside the repository fails. The temporary folder
 is exempt: a clone may itself lie in it.
+
+Every test speaks English unless it asks for Danish: the locale of the machine running the
+tests (a Danish laptop, a CI runner) must not change the exact output tests pin.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from agreementgen.language import speaking
 
 _ROOT = str(Path(__file__).resolve().parents[1])
 _BESIDE = str(Path(_ROOT).parent) + os.sep
@@ -41,3 +46,13 @@ def _reads_nothing_beside_the_repository() -> Iterator[None]:
     _opened_beside.clear()
     yield
     assert _opened_beside == [], "a test read beside the repository; copy it into tests/data/"
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """English messages, whatever the locale: a test that wants Danish asks for it."""
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    with speaking("en"):
+        yield

@@ -36,6 +36,16 @@ def copy_agreement(source: Path, target_parent: Path, name: str | None = None) -
     return target
 
 
+def not_an_example(folder: Path) -> Path:
+    """Delete the `example: true` mark of a copy of agreements/example, as one who makes it a
+    real agreement would: it is then checked as a real one, and AG272 stays silent."""
+    path = folder / "agreement.yaml"
+    text = path.read_text("utf-8")
+    assert "\nexample: true\n" in text
+    path.write_text(text.replace("\nexample: true\n", "\n", 1), "utf-8")
+    return folder
+
+
 def require_tool(name: str) -> str:
     """Return the path of a command-line tool; skip without it, but fail in CI (CI=true)."""
     import os

@@ -1,4 +1,5 @@
-"""Atomic builds: all agreements or none are published, and a killed build leaves no trace."""
+"""Atomic builds: each valid agreement is published whole, a broken one keeps its previous
+output, and a killed build leaves no trace."""
 
 import os
 import signal
@@ -12,7 +13,7 @@ import pytest
 from agreementgen.build import pipeline as build_module
 from agreementgen.build.outputs import Output
 from agreementgen.build.pipeline import build_agreements
-from agreementgen.errors import InputError
+from agreementgen.errors import Severity
 
 from .helpers import DATA, ROOT, copy_agreement
 
@@ -46,14 +47,26 @@ def _touch(project: Path, name: str) -> None:
     path.write_text(path.read_text("utf-8").replace("Demo & Co", "Demo og Co"), "utf-8")
 
 
-def test_an_invalid_agreement_keeps_the_valid_one_from_being_published(two: Path) -> None:
+def test_an_invalid_agreement_does_not_keep_the_valid_one_from_being_published(
+    two: Path,
+) -> None:
     before = _snapshot(Path("output"))
     _touch(two, "alpha")
     path = two / "agreements/beta/agreement.yaml"
     path.write_text(path.read_text("utf-8").replace("area_name:", "area_nam:"), "utf-8")
-    with pytest.raises(InputError):
-        build_agreements([], out=Path("output"), formats=("html",))
-    assert _snapshot(Path("output")) == before
+    result = build_agreements([], out=Path("output"), formats=("html",))
+    assert result.folders == [Path("output/alpha")]
+    assert result.failed == [Path("agreements/beta")]
+    assert sorted(d.code for d in result.problems if d.severity is Severity.ERROR) == [
+        "AG101",
+        "AG102",
+    ]
+    after = _snapshot(Path("output"))
+    # beta keeps its previous output, byte for byte; alpha's is the new one.
+    assert {k: v for k, v in after.items() if k.startswith("beta/")} == {
+        k: v for k, v in before.items() if k.startswith("beta/")
+    }
+    assert "Demo og Co" in after["alpha/Strategisk samarbejdsaftale.html"].decode()
     assert _strays(Path("output")) == []
 
 
@@ -125,8 +138,8 @@ def test_the_agreements_built_in_parallel_are_those_built_one_by_one(
             "example",
         ]
     )
-    assert sorted(d.format() for d in serial.warnings) == sorted(
-        d.format() for d in parallel.warnings
+    assert sorted(d.format() for d in serial.problems) == sorted(
+        d.format() for d in parallel.problems
     )
     assert _snapshot(Path("serial")) == _snapshot(Path("parallel"))
 
@@ -243,8 +256,8 @@ def test_a_missing_path_still_reports_the_other_agreements_problems(
     folder = copy_agreement(DATA / "demo", tmp_path / "agreements")
     path = folder / "agreement.yaml"
     path.write_text(path.read_text("utf-8").replace("kind: police", "kind: polise"), "utf-8")
-    with pytest.raises(InputError) as raised:
-        build_agreements([Path("agreements/demo"), Path("nowhere")], out=Path("output"))
-    codes = {d.code for d in raised.value.diagnostics}
-    assert {"AG119", "AG104"} <= codes
+    result = build_agreements([Path("agreements/demo"), Path("nowhere")], out=Path("output"))
+    assert {"AG119", "AG104"} <= {d.code for d in result.problems}
+    assert result.failed == [Path("nowhere"), Path("agreements/demo")]
+    assert result.folders == []
     assert not Path("output").exists()

@@ -18,10 +18,10 @@ from agreementgen.build.outputs import Output
 from agreementgen.build.pipeline import build_agreements
 from agreementgen.build.progress import Step
 from agreementgen.cli import cli
-from agreementgen.errors import InputError, Severity
+from agreementgen.errors import Severity
 from agreementgen.kinds import AGREEMENT
 
-from .helpers import DATA, ROOT, copy_agreement
+from .helpers import DATA, ROOT, copy_agreement, not_an_example
 
 
 @pytest.fixture
@@ -85,8 +85,8 @@ def test_invalid_input_leaves_previous_output_untouched(project: Path) -> None:
     before = _snapshot(Path("output/demo"))
     path = project / "agreements" / "demo" / "agreement.yaml"
     path.write_text(path.read_text("utf-8").replace("area_name:", "area_nam:"), "utf-8")
-    with pytest.raises(InputError):
-        build_agreements([], out=Path("output"), formats=("html",))
+    result = build_agreements([], out=Path("output"), formats=("html",))
+    assert result.failed == [Path("agreements/demo")]
     assert _snapshot(Path("output/demo")) == before
 
 
@@ -125,6 +125,7 @@ def test_cli_build_with_bad_input_exits_1_without_traceback(project: Path) -> No
         "agreements/demo/agreement.yaml:20:11: error AG104: parties[2].kind: 'polise' is not one"
         " of: housing_organisation, municipality, police, other\n"
         "    hint: did you mean 'police'?\n"
+        "Not built: agreements/demo\n"
         "Aborted with 1 error.\n"
     )
     assert not Path("output").exists()
@@ -149,11 +150,11 @@ def test_final_build_refuses_an_agreement_without_the_fixed_text(
         return replace(built, sections=sections)
 
     monkeypatch.setattr(document_set, "build_document", tampered)
-    copy_agreement(ROOT / "agreements" / "example", tmp_path / "agreements")
+    not_an_example(copy_agreement(ROOT / "agreements" / "example", tmp_path / "agreements"))
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(InputError) as raised:
-        build_agreements([], out=Path("output"), formats=("html",), final=True)
-    errors = [d for d in raised.value.diagnostics if d.severity is Severity.ERROR]
+    result = build_agreements([], out=Path("output"), formats=("html",), final=True)
+    assert result.failed == [Path("agreements/example")]
+    errors = [d for d in result.problems if d.severity is Severity.ERROR]
     assert [d.format() for d in errors] == [
         "agreement.html.j2: error AG271: Strategisk samarbejdsaftale.html lacks LBF's fixed "
         "text, or has it changed: 'Revision af den strategiske samarbejdsaftale kræver "

@@ -41,7 +41,7 @@ def _errors(result: Result) -> list[str]:
     """The error lines and their hints and notes; warnings (the drafts' rules) left out."""
     lines, keep = [], False
     for line in result.stderr.splitlines():
-        if line.startswith("Aborted"):
+        if line.startswith(("Aborted", "Summary by file:")):
             break
         if not line.startswith(" ") and ": " in line:
             keep = ": error " in line or (keep and ": note: " in line)

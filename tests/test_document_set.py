@@ -10,7 +10,7 @@ import pytest
 
 from agreementgen.build.pipeline import build_agreements
 
-from .helpers import ROOT, libreoffice
+from .helpers import ROOT, copy_agreement, libreoffice, not_an_example
 
 EXAMPLES = ("example", "viborg")
 
@@ -18,7 +18,12 @@ EXAMPLES = ("example", "viborg")
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("out")
-    paths = [ROOT / "agreements" / name for name in EXAMPLES]
+    # The fictitious example builds final once it is no longer marked as an example.
+    paths = [
+        copy_agreement(ROOT / "agreements" / name, tmp_path_factory.mktemp(name))
+        for name in EXAMPLES
+    ]
+    not_an_example(paths[0])
     result = build_agreements(paths, out=out, formats=("docx",), final=True, zip_upload=True)
     assert [folder.name for folder in result.folders] == list(EXAMPLES)
     return out

@@ -12,7 +12,6 @@ from agreementgen.build import pipeline as build_module
 from agreementgen.build.pipeline import build_agreements
 from agreementgen.checks import read as project_module
 from agreementgen.cli import cli
-from agreementgen.errors import InputError
 from agreementgen.render import word as render_docx_module
 
 from .helpers import DATA, ROOT, copy_agreement
@@ -73,7 +72,8 @@ def test_a_build_with_no_change_reads_nothing_and_touches_nothing(
     result = build_agreements([], out=out, formats=DOCX)
     assert result.folders == []
     assert result.unchanged == [out / "example"]
-    assert [w.code for w in result.warnings] == ["AG212"]  # reported again, from the manifest
+    # Reported again, from the manifest: unsigned, and an example (a draft only warns).
+    assert [w.code for w in result.problems] == ["AG212", "AG272"]
     assert _state(out / "example") == before
     assert (out.stat().st_mtime_ns, (out / "example").stat().st_mtime_ns) == folder_times
     assert sorted(p.name for p in out.iterdir()) == ["example"]
@@ -208,9 +208,10 @@ def test_any_new_file_in_the_agreement_folder_is_an_input(example: Path) -> None
 
 @pytest.mark.slow
 def test_strict_fails_on_the_warnings_of_an_unchanged_agreement(example: Path) -> None:
-    with pytest.raises(InputError) as raised:
-        build_agreements([], out=Path("output"), formats=DOCX, strict=True)
-    assert [d.code for d in raised.value.diagnostics] == ["AG212"]
+    result = build_agreements([], out=Path("output"), formats=DOCX, strict=True)
+    assert result.failed == [Path("agreements/example")]
+    assert result.unchanged == [Path("output/example")]
+    assert [d.code for d in result.problems] == ["AG212", "AG272"]
 
 
 def test_the_manifest_records_what_each_document_was_made_from(tmp_path: Path) -> None:

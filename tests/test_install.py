@@ -46,6 +46,10 @@ def test_the_wheel_holds_the_templates_and_the_packs(wheel: Path) -> None:
     skeleton = ROOT / "src" / "agreementgen" / "edit" / "skeleton"
     for part in sorted(p.name for p in skeleton.glob("*.yaml")):
         assert f"agreementgen/edit/skeleton/{part}" in names
+    # The Danish messages: the compiled catalog is what `--lang da` reads.
+    for catalog in ("agreementgen.mo", "agreementgen.po"):
+        assert f"agreementgen/locale/da/LC_MESSAGES/{catalog}" in names
+    assert "agreementgen/locale/agreementgen.pot" in names
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +71,11 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv
 
 
-def _run(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def _run(venv: Path, *args: str, cwd: Path, lang: str = "") -> subprocess.CompletedProcess[str]:
     command = venv / ("Scripts/agreementgen.exe" if os.name == "nt" else "bin/agreementgen")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    if lang:
+        env["LANG"] = lang
     return subprocess.run(
         [command, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
     )
@@ -99,6 +105,18 @@ def test_the_installed_command_builds_an_agreement_outside_the_checkout(
     assert templates.returncode == 0, templates.stderr
     assert _run(installed, "schema", "--out", "schema", cwd=tmp_path).returncode == 0
     assert (tmp_path / "schema" / "agreement.schema.json").is_file()
+
+
+def test_the_installed_command_speaks_danish(installed: Path, tmp_path: Path) -> None:
+    """The Danish catalog ships: `--lang da`, or a Danish locale, gives Danish messages."""
+    expected = "nowhere: error AG119: filen eller mappen findes ikke\n"
+    danish = _run(installed, "--lang", "da", "validate", "nowhere", cwd=tmp_path)
+    assert danish.returncode == 1
+    assert danish.stderr.startswith(expected)
+    by_locale = _run(installed, "validate", "nowhere", cwd=tmp_path, lang="da_DK.UTF-8")
+    assert by_locale.stderr.startswith(expected)
+    english = _run(installed, "validate", "nowhere", cwd=tmp_path, lang="C.UTF-8")
+    assert english.stderr.startswith("nowhere: error AG119: no such file or folder\n")
 
 
 def test_the_installed_command_starts_and_renames_an_agreement(

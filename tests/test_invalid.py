@@ -473,6 +473,10 @@ GENERATED = [
         "AG125: the file leads outside the agreement folder through a link\n"
         "    hint: copy the file into the agreement folder: agreementgen reads nothing "
         "outside it\n"
+        "Summary by file:\n"
+        "  sub-agreements-folder-link-out-of-folder/sub-agreements/education_and_life_chances"
+        ".yaml: 1 error\n"
+        "  sub-agreements-folder-link-out-of-folder/sub-agreements/employment.yaml: 1 error\n"
         "Aborted with 2 errors.\n",
         setup=_beside_complete("sub-agreements", _outside_folder("sub-agreements")),
     ),
@@ -667,6 +671,7 @@ def test_a_50_mb_file_is_refused_quickly_without_being_read(
         + hint
         + f"huge/budget.yaml: error AG114: file is {size:,} bytes; the limit is 2,000,000\n"
         + hint
+        + "Summary by file:\n  huge/agreement.yaml: 1 error\n  huge/budget.yaml: 1 error\n"
         + "Aborted with 2 errors.\n",
     )
 

@@ -227,10 +227,10 @@ def test_ag243_no_evaluation_milestone(tmp_path: Path, monkeypatch: pytest.Monke
     )
 
 
-# -- AG244: references ---------------------------------------------------------------------------
+# -- AG131: references, checked with every reference of the folder -------------------------
 
 
-def test_ag244_unknown_responsible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_responsible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, stderr = run(
         tmp_path,
         monkeypatch,
@@ -240,17 +240,16 @@ def test_ag244_unknown_responsible(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     responsible = line_of(
         tmp_path, M, "    responsible: eksempelby-komune", after="  - id: jobkonsulent-start"
     )
-    parties = line_of(tmp_path, A, "parties:")
-    assert lines_of(stderr, "AG244") == (
-        f"example/milestones.yaml:{responsible}:18: error AG244: milestone 'jobkonsulent-start': "
-        "unknown responsible 'eksempelby-komune'\n"
+    party = line_of(tmp_path, A, "  - id: eksempelby-kommune")
+    assert lines_of(stderr, "AG131") == (
+        f"example/milestones.yaml:{responsible}:18: error AG131: unknown party or subgroup "
+        "'eksempelby-komune'\n"
         "    hint: did you mean 'eksempelby-kommune'?\n"
-        f"example/agreement.yaml:{parties}:1: note: the responsible is a party, a group under the "
-        "board, or 'board'"
+        f"example/agreement.yaml:{party}:9: note: 'eksempelby-kommune' is defined here"
     )
 
 
-def test_ag244_unknown_department(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_department(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, stderr = run(
         tmp_path, monkeypatch, [(M, replace("department: aaparken", "department: aparken"))]
     )
@@ -258,16 +257,15 @@ def test_ag244_unknown_department(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     department = line_of(
         tmp_path, M, "    department: aparken", after="  - id: aaparken-helhedsplan"
     )
-    departments = line_of(tmp_path, A, "departments:")
-    assert lines_of(stderr, "AG244") == (
-        f"example/milestones.yaml:{department}:17: error AG244: milestone 'aaparken-helhedsplan': "
-        "unknown department 'aparken'\n"
+    defined = line_of(tmp_path, A, "  - id: aaparken")
+    assert lines_of(stderr, "AG131") == (
+        f"example/milestones.yaml:{department}:17: error AG131: unknown department 'aparken'\n"
         "    hint: did you mean 'aaparken'?\n"
-        f"example/agreement.yaml:{departments}:1: note: the departments are listed here"
+        f"example/agreement.yaml:{defined}:9: note: 'aaparken' is defined here"
     )
 
 
-def test_ag244_unknown_activity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_activity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, stderr = run(
         tmp_path,
         monkeypatch,
@@ -276,28 +274,24 @@ def test_ag244_unknown_activity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert code == 1
     activities = line_of(tmp_path, M, "    activities: [jobkonsulen]")
     similar = line_of(tmp_path, EMP, "  - id: jobkonsulent")
-    assert lines_of(stderr, "AG244") == (
-        f"example/milestones.yaml:{activities}:18: error AG244: milestone 'jobkonsulent-start': "
-        "unknown activity 'jobkonsulen'\n"
+    assert lines_of(stderr, "AG131") == (
+        f"example/milestones.yaml:{activities}:18: error AG131: unknown activity 'jobkonsulen'\n"
         "    hint: did you mean 'jobkonsulent'?\n"
-        f"example/{EMP}:{similar}:9: note: a similar activity"
+        f"example/{EMP}:{similar}:9: note: 'jobkonsulent' is defined here"
     )
 
 
-def test_ag244_activity_without_a_close_match(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_activity_without_a_close_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _, stderr = run(
         tmp_path, monkeypatch, [(M, replace("activities: [jobkonsulent]", "activities: [zzz]"))]
     )
     activities = line_of(tmp_path, M, "    activities: [zzz]")
     # The note names the first delaftale's activities.
     listed = line_of(tmp_path, EDU, "activities:")
-    assert lines_of(stderr, "AG244") == (
-        f"example/milestones.yaml:{activities}:18: error AG244: milestone 'jobkonsulent-start': "
-        "unknown activity 'zzz'\n"
-        "    hint: activities are the ids of the delaftaler's activities\n"
-        f"example/{EDU}:{listed}:1: note: the delaftale's activities"
+    assert lines_of(stderr, "AG131") == (
+        f"example/milestones.yaml:{activities}:18: error AG131: unknown activity 'zzz'\n"
+        "    hint: known ids: sprogstart, lektiecafe, brobygning, jobkonsulent, fritidsjob\n"
+        f"example/{EDU}:{listed}:1: note: the activity ids are defined here"
     )
 
 

@@ -36,6 +36,8 @@ TOP = {
     "agreementgen": "foundation",
     "agreementgen.errors": "foundation",
     "agreementgen.files": "foundation",
+    "agreementgen.language": "foundation",
+    "agreementgen.report": "foundation",
     "agreementgen.cli": "cli",
     "agreementgen.__main__": "cli",
 }

@@ -319,7 +319,14 @@ def test_final_refuses_the_new_folder_at_each_placeholder(project: Path) -> None
             "sub-agreements/employment.yaml",
             "13:7 20:11 21:12 27:11 31:5 40:11 42:7 43:19 52:7 55:7 59:7",
         )
-        + "Aborted with 65 errors, 4 warnings.\n"
+        + "Summary by file:\n"
+        f"  {folder}/agreement.yaml: 26 errors, 2 warnings\n"
+        f"  {folder}/board-mandate.yaml: 8 errors\n"
+        f"  {folder}/budget.yaml: 5 errors, 1 warning\n"
+        f"  {folder}/contingency-plan.yaml: 13 errors, 1 warning\n"
+        f"  {folder}/milestones.yaml: 2 errors\n"
+        f"  {folder}/sub-agreements/employment.yaml: 11 errors\n"
+        "Aborted with 65 errors, 4 warnings.\n"
     )
     assert result.stderr == expected
 
@@ -870,11 +877,15 @@ def test_from_is_a_draft_that_builds_and_fails_final(example: Path, tmp_path: Pa
     assert result.exit_code == 0, result.output
     result = run("validate", "--final", folder)
     assert result.exit_code == 1
+    # Made from the example, it is marked as one (AG272): its content is fictitious.
     assert result.stderr == (
         f"{folder}/agreement.yaml:9:1: warning AG212: not signed yet by Eksempelby "
         "Boligselskab, Boligforeningen Fjorden, Eksempelby Kommune\n"
         + placeholder_errors(folder, "agreement.yaml", "14:13 15:14 20:13 21:14 26:13 27:14")
         + baselines_missing(f"{folder}/agreement.yaml:172:5")
+        + f"{folder}/agreement.yaml:231:1: error AG272: the agreement is marked as an "
+        "example: its content is fictitious\n"
+        "    hint: delete `example: true` when the content is real\n"
         + placeholder_errors(folder, "budget.yaml", "5:14")
         + f"{folder}/budget.yaml:10:1: error AG231: the budget has no amounts for 2030, 2031, "
         "2032, 2033; its years must cover 2030-2033\n"
@@ -892,7 +903,12 @@ def test_from_is_a_draft_that_builds_and_fails_final(example: Path, tmp_path: Pa
         + placeholder_errors(folder, "milestones.yaml", "11:7")
         + f"{folder}/milestones.yaml:23:1: error AG240: the milestone plan has no milestones\n"
         "    hint: LBF wants a milestone plan for the whole period\n"
-        "Aborted with 19 errors, 3 warnings.\n"
+        "Summary by file:\n"
+        f"  {folder}/agreement.yaml: 16 errors, 1 warning\n"
+        f"  {folder}/budget.yaml: 2 errors, 1 warning\n"
+        f"  {folder}/contingency-plan.yaml: 1 warning\n"
+        f"  {folder}/milestones.yaml: 2 errors\n"
+        "Aborted with 20 errors, 3 warnings.\n"
     )
 
 

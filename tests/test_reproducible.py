@@ -18,7 +18,7 @@ from agreementgen.build.pipeline import build_agreements
 from agreementgen.errors import AgreementError
 from agreementgen.files import ZIP_TIME, restamp_zip, source_date_epoch, with_core_dates
 
-from .helpers import ROOT, copy_agreement, load
+from .helpers import ROOT, copy_agreement, load, not_an_example
 
 
 def _hashes(folder: Path) -> dict[str, str]:
@@ -33,7 +33,7 @@ def _build(cwd: Path, out: str, tz: str) -> None:
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     env["TZ"] = tz
     subprocess.run(
-        [sys.executable, "-m", "agreementgen", "build", "--zip", "--out", out],
+        [sys.executable, "-m", "agreementgen", "build", "--final", "--zip", "--out", out],
         cwd=cwd,
         env=env,
         check=True,
@@ -49,7 +49,8 @@ def _core_dates(data: bytes) -> list[str]:
 
 @pytest.mark.slow
 def test_two_builds_in_different_time_zones_give_the_same_bytes(tmp_path: Path) -> None:
-    copy_agreement(ROOT / "agreements" / "example", tmp_path / "agreements")
+    # A final build (the upload zip is made of one): of a real agreement, not the example.
+    not_an_example(copy_agreement(ROOT / "agreements" / "example", tmp_path / "agreements"))
     _build(tmp_path, "one", "UTC")
     time.sleep(1.1)  # a second later: any time stamp would differ
     _build(tmp_path, "two", "America/Los_Angeles")

@@ -293,7 +293,7 @@ def test_ag261_mandate_without_tasks(tmp_path: Path, monkeypatch: pytest.MonkeyP
     )
 
 
-def test_a_document_that_fails_leaves_the_agreements_own_rules_to_speak(
+def test_a_document_that_fails_leaves_the_rules_that_do_not_read_it_to_speak(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     code, stderr = run(
@@ -307,6 +307,8 @@ def test_a_document_that_fails_leaves_the_agreements_own_rules_to_speak(
     assert code == 1
     period = line_of(tmp_path, A, "period:")
     budget_lines = line_of(tmp_path, "budget.yaml", "lines:")
+    slutevaluering = line_of(tmp_path, "milestones.yaml", "    quarter: 2029-Q3")
+    afslutning = line_of(tmp_path, "milestones.yaml", "    date: 2029-12-31")
     assert stderr == (
         f"example/agreement.yaml:{period}:1: warning AG203: the period is 42 months; LBF "
         "plans run 48\n"
@@ -314,6 +316,15 @@ def test_a_document_that_fails_leaves_the_agreements_own_rules_to_speak(
         "signed yet by Eksempelby Boligselskab, Boligforeningen Fjorden, Eksempelby Kommune\n"
         f"example/budget.yaml:{budget_lines}:1: error AG107: lines: duplicate line id 'leder' "
         "(lines 1 and 4)\n"
-        # The rules across documents wait: they would call the budget missing (AG230).
-        "Aborted with 1 error, 2 warnings.\n"
+        # The milestone plan's rules speak (it does not read the budget); the budget's wait:
+        # they would call the budget missing (AG230).
+        f"example/milestones.yaml:{slutevaluering}:14: warning AG241: milestone 'slutevaluering' "
+        "(2029-Q3) lies after the agreement period\n"
+        f"example/agreement.yaml:{period}:1: note: the agreement runs from 2026-01-01 to "
+        "2029-06-30\n"
+        f"example/milestones.yaml:{afslutning}:11: warning AG241: milestone 'afslutning' "
+        "(2029-12-31) lies after the agreement period\n"
+        f"example/agreement.yaml:{period}:1: note: the agreement runs from 2026-01-01 to "
+        "2029-06-30\n"
+        "Aborted with 1 error, 4 warnings.\n"
     )

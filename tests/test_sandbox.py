@@ -104,7 +104,9 @@ def _refused(project: Path, give: str, expected: list[str], *formats: str) -> No
     assert time.monotonic() - started < 10
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[-3:-1] == expected
+    at = lines.index("Summary by file:")
+    assert lines[at - 2 : at] == expected
+    assert lines[-2:-1] == ["Not built: agreements/demo"]
     assert lines[-1].startswith("Aborted with 1 error, ")
     assert [line for line in lines if ": error " in line] == expected[:1]
     assert _snapshot(project / "output" / "demo") == before
@@ -374,6 +376,7 @@ def test_a_refused_resource_fails_a_strict_build(
     assert result.stderr == (
         "agreements/complete/templates/agreement.html.j2: warning AG191: the PDF may not read "
         f"file:///etc/passwd; it is left out\n{REFUSED_HINT}\n"
+        "Not built: agreements/complete\n"
         "Aborted with 0 errors, 1 warning.\n"
     )
     assert _snapshot(project / "output" / "complete") == before

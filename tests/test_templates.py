@@ -27,7 +27,7 @@ from agreementgen.source.templates import (
     project_root,
 )
 
-from .helpers import DATA, ROOT, copy_agreement, with_own_templates
+from .helpers import DATA, ROOT, copy_agreement, not_an_example, with_own_templates
 
 AGREEMENT = "Strategisk samarbejdsaftale"
 EXTRA = "Aftalen følger Landsbyggefondens skabelon fra sagen, med agreementgens felter."
@@ -127,7 +127,7 @@ def test_a_final_build_names_the_own_template_that_drops_the_fixed_text(
     name: str, old: str, new: str, culprit: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = copy_agreement(ROOT / "agreements" / "example", tmp_path / "agreements")
-    path = folder / "agreement.yaml"
+    path = not_an_example(folder) / "agreement.yaml"
     text = path.read_text("utf-8")
     path.write_text(text.replace("area_name:", "templates: templates\narea_name:", 1), "utf-8")
     (folder / "templates").mkdir()
@@ -291,7 +291,9 @@ def test_a_misspelt_name_names_the_template_and_the_line(project: Path) -> None:
     _html_template(project, _front("{{ document.aera_name }}"))
     result = _build("html")
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-3:-1] == [
+    lines = result.stderr.splitlines()
+    at = next(i for i, line in enumerate(lines) if " error AG184: " in line)
+    assert lines[at : at + 2] == [
         "agreements/demo/templates/agreement.html.j2:18:1: error AG184: 'Document' has no "
         "attribute 'aera_name' (while rendering Strategisk samarbejdsaftale om boligsocial "
         "indsats, Demo & Co <Nord> {{ area }})",

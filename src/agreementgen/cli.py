@@ -10,15 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from agreementgen import __version__
+from agreementgen import __version__, report
 from agreementgen.errors import (
     AgreementError,
     Diagnostic,
     InputError,
     Severity,
     count_summary,
-    sort_diagnostics,
+    display_path,
 )
+from agreementgen.language import LANGUAGES, language_from_environment, tr, use_language
 
 if TYPE_CHECKING:
     from agreementgen.build.progress import Step
@@ -50,8 +51,8 @@ class _Group(click.Group):
 
 
 def _report(diagnostics: Sequence[Diagnostic]) -> None:
-    for diagnostic in sort_diagnostics(diagnostics):
-        click.echo(diagnostic.format(), err=True)
+    if diagnostics:
+        click.echo(report.text(diagnostics), err=True)
 
 
 def _run(action: Callable[[], list[Diagnostic]], *, strict: bool = False) -> list[Diagnostic]:
@@ -60,11 +61,14 @@ def _run(action: Callable[[], list[Diagnostic]], *, strict: bool = False) -> lis
         warnings = action()
     except InputError as exc:
         _report(exc.diagnostics)
-        click.echo(f"Aborted with {count_summary(exc.diagnostics)}.", err=True)
+        click.echo(
+            tr("Aborted with {counts}.").format(counts=count_summary(exc.diagnostics)), err=True
+        )
         sys.exit(1)
     _report(warnings)
     if strict and warnings:
-        click.echo(f"Aborted with {count_summary(warnings)} (--strict).", err=True)
+        message = tr("Aborted with {counts} (--strict).").format(counts=count_summary(warnings))
+        click.echo(message, err=True)
         sys.exit(1)
     return warnings
 
@@ -81,13 +85,20 @@ final_option = click.option(
 @click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=language_from_environment,
+    help="Language of messages (default: from the locale, LANG).",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, lang: str) -> None:
     """Build the Landsbyggefonden document set of a boligsocial helhedsplan from YAML.
 
     Exit codes: 0 ok, 1 invalid input or failed build, 2 usage error; `fmt` also 123 when a
     file could not be formatted.
     """
+    use_language(lang)
     ctx.obj = {"debug": debug}
 
 
@@ -95,16 +106,26 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @paths_argument
 @final_option
 @strict_option
-def validate(paths: tuple[Path, ...], final: bool, strict: bool) -> None:
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(("text", "json", "sarif")),
+    default="text",
+    show_default=True,
+    help="text on stderr; json or sarif (SARIF 2.1.0, for code scanning) on stdout.",
+)
+def validate(paths: tuple[Path, ...], final: bool, strict: bool, output: str) -> None:
     """Check agreements and the documents beside them; report every problem at once.
 
     PATHS are agreement folders (default: every folder under agreements/). Without --final
-    LBF's rules are warnings, as a draft may be incomplete.
+    LBF's rules are warnings, as a draft may be incomplete. The exit code is 1 when there
+    are errors (or warnings, with --strict), in every format.
 
     Example:
 
     \b
         agreementgen validate agreements/viborg --final
+        agreementgen validate --format sarif > agreementgen.sarif
     """
     from agreementgen.checks.read import read_agreements
 
@@ -114,8 +135,20 @@ def validate(paths: tuple[Path, ...], final: bool, strict: bool) -> None:
             raise InputError(problems)
         return problems
 
-    _run(action, strict=strict)
-    click.echo("OK", err=True)
+    if output == "text":
+        _run(action, strict=strict)
+        click.echo("OK", err=True)
+        return
+    _, problems = read_agreements(paths, final=final)
+    if output == "json":
+        click.echo(report.as_json(problems))
+    else:
+        from agreementgen.checks.rules import all_rules
+
+        summaries = {rule.code: rule.summary for rule in all_rules()}
+        click.echo(report.as_sarif(problems, version=__version__, rules=summaries))
+    failed = any(p.severity is Severity.ERROR for p in problems) or (strict and problems)
+    sys.exit(1 if failed else 0)
 
 
 @cli.command()
@@ -135,7 +168,7 @@ def validate(paths: tuple[Path, ...], final: bool, strict: bool) -> None:
     multiple=True,
     help="Formats to build (repeatable; default all).",
 )
-@click.option("--zip", "zip_upload", is_flag=True, help="Also write LBF-upload.zip.")
+@click.option("--zip", "zip_upload", is_flag=True, help="Also write LBF-upload.zip (with --final).")
 @click.option(
     "--jobs",
     "-j",
@@ -165,49 +198,54 @@ def build(
 
     PATHS are agreement folders (default: every folder under agreements/). Each document
     is written as DOCX, HTML and PDF (the budget also as XLSX), with manifest.json and an
-    upload checklist. Output folders are replaced only when every agreement was built; an
-    agreement whose files, templates and options are those of its last build is left as it
-    is ("Unchanged"), and a document whose inputs did not change keeps its bytes.
+    upload checklist. Every valid agreement is published; one with errors keeps its
+    previous output and the build exits 1 ("Not built"). An agreement whose files,
+    templates and options are those of its last build is left as it is ("Unchanged"), and
+    a document whose inputs did not change keeps its bytes.
 
     Example:
 
     \b
         agreementgen build agreements/viborg --final --zip
     """
-    from agreementgen.build.pipeline import build_agreements
-
-    written: list[Path] = []
-    unchanged: list[Path] = []
+    from agreementgen.build.pipeline import BuildResult, build_agreements
 
     # Progress only where someone watches: a terminal, and not asked to be quiet.
     bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
+    done: list[BuildResult] = []
 
     def action() -> list[Diagnostic]:
         try:
-            result = build_agreements(
-                paths,
-                out=out,
-                formats=formats or FORMATS,
-                strict=strict,
-                final=final,
-                zip_upload=zip_upload,
-                jobs=jobs,
-                progress=bar,
+            done.append(
+                build_agreements(
+                    paths,
+                    out=out,
+                    formats=formats or FORMATS,
+                    strict=strict,
+                    final=final,
+                    zip_upload=zip_upload,
+                    jobs=jobs,
+                    progress=bar,
+                )
             )
         finally:
             if bar is not None:
                 bar.close()
-        written.extend(result.folders)
-        unchanged.extend(result.unchanged)
-        return result.warnings
+        return done[0].problems
 
-    _run(action, strict=strict)
-    if quiet:
-        return
-    for folder in written:
-        click.echo(f"Built {folder}", err=True)
-    for folder in unchanged:
-        click.echo(f"Unchanged {folder}", err=True)
+    problems = _run(action, strict=False)
+    result = done[0]
+    if not quiet:
+        for folder in result.folders:
+            click.echo(tr("Built {folder}").format(folder=folder), err=True)
+        for folder in result.unchanged:
+            click.echo(tr("Unchanged {folder}").format(folder=folder), err=True)
+    if result.failed:
+        for folder in result.failed:
+            click.echo(tr("Not built: {folder}").format(folder=display_path(folder)), err=True)
+        counts = count_summary(problems)
+        click.echo(tr("Aborted with {counts}.").format(counts=counts), err=True)
+        sys.exit(1)
 
 
 class _ProgressBar:

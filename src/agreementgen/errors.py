@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from agreementgen.language import ntr, tr
+
 
 class Severity(enum.Enum):
     """How bad a diagnostic is."""
@@ -85,7 +87,7 @@ def printable(text: str) -> str:
 def suggestion(word: str, known: Iterable[str], otherwise: str = "") -> str:
     """Return "did you mean 'x'?" for the closest of `known`, else `otherwise`."""
     close = difflib.get_close_matches(word, list(known), n=1)
-    return f"did you mean {close[0]!r}?" if close else otherwise
+    return tr("did you mean {word!r}?").format(word=close[0]) if close else otherwise
 
 
 def display_path(path: Path) -> str:
@@ -111,13 +113,13 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 def count_summary(diagnostics: Iterable[Diagnostic]) -> str:
-    """Return e.g. '3 errors, 1 warning'."""
+    """Return e.g. '3 errors, 1 warning' (in the current language: '3 fejl, 1 advarsel')."""
     items = list(diagnostics)
     errors = sum(d.severity is Severity.ERROR for d in items)
     warnings = len(items) - errors
-    parts = [f"{errors} error{'s' * (errors != 1)}"]
+    parts = [ntr("{count} error", "{count} errors", errors).format(count=errors)]
     if warnings:
-        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+        parts.append(ntr("{count} warning", "{count} warnings", warnings).format(count=warnings))
     return ", ".join(parts)
 
 
@@ -132,7 +134,9 @@ class InputError(AgreementError):
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = sort_diagnostics(diagnostics)
-        super().__init__(f"aborted with {count_summary(self.diagnostics)}")
+        super().__init__(
+            tr("aborted with {summary}").format(summary=count_summary(self.diagnostics))
+        )
 
 
 class RenderError(AgreementError):

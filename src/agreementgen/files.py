@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from agreementgen.errors import AgreementError, Diagnostic, InputError, Note, display_path
+from agreementgen.language import tr
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -145,7 +146,9 @@ def source_date_epoch(environ: Mapping[str, str] | None = None) -> datetime.date
         return datetime.datetime.fromtimestamp(int(value), datetime.UTC)
     except (ValueError, OverflowError, OSError) as exc:
         raise AgreementError(
-            f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970-01-01"
+            tr("SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970-01-01").format(
+                value=value
+            )
         ) from exc
 
 
@@ -176,22 +179,24 @@ def _unwritable(out: Path) -> list[Diagnostic]:
     """Why no output folder can be made in `out`, if so: it is a file, lies under one, lies
     where this user may not write, or its links loop."""
     shown = display_path(out)
-    hint = "choose another --out"
+    hint = tr("choose another --out")
     try:
         resolved = out.resolve()
     except (OSError, RuntimeError):
-        return [_error(shown, "AG124", "the output folder is a loop of links", hint)]
+        return [_error(shown, "AG124", tr("the output folder is a loop of links"), hint)]
     existing = next((p for p in (resolved, *resolved.parents) if p.exists()), None)
     if existing is None:  # not even the root exists: nothing to check against
         return []
     if not existing.is_dir():
-        where = "is a file"
+        message = tr("the output folder is a file")
         if existing != resolved:
-            where = f"lies under the file {display_path(existing)}"
-        return [_error(shown, "AG124", f"the output folder {where}", hint)]
+            message = tr("the output folder lies under the file {file}").format(
+                file=display_path(existing)
+            )
+        return [_error(shown, "AG124", message, hint)]
     if not os.access(existing, os.W_OK | os.X_OK):
-        message = (
-            f"the output folder cannot be made: no permission to write in {display_path(existing)}"
+        message = tr("the output folder cannot be made: no permission to write in {folder}").format(
+            folder=display_path(existing)
         )
         return [_error(shown, "AG124", message, hint)]
     return []
@@ -211,7 +216,7 @@ def _same_names(out: Path, folders: Sequence[Path]) -> list[Diagnostic]:
         target = display_path(out / name)
         for folder in same:
             others = tuple(
-                Note(display_path(o), 0, 0, "another agreement folder of that name")
+                Note(display_path(o), 0, 0, tr("another agreement folder of that name"))
                 for o in same
                 if o is not folder
             )
@@ -221,8 +226,11 @@ def _same_names(out: Path, folders: Sequence[Path]) -> list[Diagnostic]:
                     0,
                     0,
                     "AG123",
-                    f"two agreement folders are named {name!r}: both would be built into {target}",
-                    hint="the folder name is the agreement id: rename one, or build them apart",
+                    tr(
+                        "two agreement folders are named {name!r}: both would be built into"
+                        " {target}"
+                    ).format(name=name, target=target),
+                    hint=tr("the folder name is the agreement id: rename one, or build them apart"),
                     notes=others,
                 )
             )
@@ -232,27 +240,27 @@ def _same_names(out: Path, folders: Sequence[Path]) -> list[Diagnostic]:
 def _overlap(target: Path, folder: Path) -> list[Diagnostic]:
     """An output folder that is, lies in, or holds the agreement folder it is built from."""
     shown = display_path(target)
-    hint = "choose an --out outside the agreement folders, e.g. output"
+    hint = tr("choose an --out outside the agreement folders, e.g. output")
     if target.is_symlink():
-        message = "the output folder is a link; a build replaces the folder whole"
-        return [_error(shown, "AG124", message, "point --out at where the link leads")]
+        message = tr("the output folder is a link; a build replaces the folder whole")
+        return [_error(shown, "AG124", message, tr("point --out at where the link leads"))]
     try:
         built, source = target.resolve(), folder.resolve()
     except (OSError, RuntimeError):
         return []  # a loop: reading the agreement folder says so
     source_shown = display_path(folder)
     if built == source:
-        message = f"the output folder is the agreement folder {source_shown}"
+        message = tr("the output folder is the agreement folder {folder}")
     elif source.is_relative_to(built):
-        message = f"the output folder holds the agreement folder {source_shown}"
+        message = tr("the output folder holds the agreement folder {folder}")
     elif built.is_relative_to(source):
-        message = (
-            f"the output folder lies inside the agreement folder {source_shown}, "
-            "among the files it is built from"
+        message = tr(
+            "the output folder lies inside the agreement folder {folder},"
+            " among the files it is built from"
         )
     else:
         return []
-    return [_error(shown, "AG122", message, hint)]
+    return [_error(shown, "AG122", message.format(folder=source_shown), hint)]
 
 
 def _error(path: str, code: str, message: str, hint: str) -> Diagnostic:
@@ -266,5 +274,7 @@ def output_errors(out: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        message = f"the output folder cannot be written: {exc.strerror or exc}"
+        message = tr("the output folder cannot be written: {reason}").format(
+            reason=exc.strerror or exc
+        )
         raise InputError([Diagnostic(display_path(out), 0, 0, "AG124", message)]) from exc

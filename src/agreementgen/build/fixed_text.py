@@ -14,6 +14,7 @@ from agreementgen.errors import (
     display_path,
 )
 from agreementgen.kinds import AGREEMENT
+from agreementgen.language import tr
 from agreementgen.text.prose import docx_text, fold_space, markup_text
 
 if TYPE_CHECKING:
@@ -51,8 +52,12 @@ def fixed_text_problems(item: LoadedAgreement, outputs: Sequence[Output]) -> lis
                 0,
                 0,
                 "AG271",
-                f"{output.name} lacks LBF's fixed text, or has it changed: {paragraph[:60]!r}",
-                hint=f"the template must keep the fixed paragraphs of {pack.id.value}",
+                tr("{file} lacks LBF's fixed text, or has it changed: {text!r}").format(
+                    file=output.name, text=paragraph[:60]
+                ),
+                hint=tr("the template must keep the fixed paragraphs of {pack}").format(
+                    pack=pack.id.value
+                ),
             )
             for paragraph in missing
         ]

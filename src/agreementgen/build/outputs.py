@@ -6,6 +6,8 @@ import datetime
 import hashlib
 import json
 import logging
+import os
+import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from agreementgen import __version__
 from agreementgen.build import incremental
-from agreementgen.errors import (
-    Diagnostic,
-)
+from agreementgen.build.checklist import Commit
+from agreementgen.errors import Diagnostic, display_path, sort_diagnostics
 from agreementgen.files import stable_zip
+from agreementgen.language import tr
 
 if TYPE_CHECKING:
     from agreementgen.source.folder import LoadedAgreement
@@ -28,8 +30,7 @@ logger = logging.getLogger(__name__)
 MANIFEST = incremental.MANIFEST
 CHECKLIST = "Upload-tjekliste"
 INDEX = "index.html"  # every document in each format, and the checklist
-UPLOAD_ZIP = "LBF-upload.zip"
-UPLOAD_SUFFIXES = (".docx", ".xlsx", ".pdf", ".png")
+UPLOAD_ZIP = "LBF-upload.zip"  # the one file to upload of each document (the checklist's)
 EXTRA = "extra"  # the role of a file made with a document (Budget.xlsx, Organisationsdiagram.png)
 # A staging or retired folder beside the output: '.<id>.staging-<pid>-<random>'.
 
@@ -65,6 +66,66 @@ def document_date(agreement: Agreement) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
 
 
+def upload_problems(out: Path, *, final: bool, zip_upload: bool) -> list[Diagnostic]:
+    """Why the build may not start as asked: an upload zip of a draft (AG129); empty if none.
+
+    LBF gets what the zip holds, so only a final build, whose rules marked E held, makes one.
+    """
+    if zip_upload and not final:
+        message = tr("an upload zip is made from a final build")
+        return [Diagnostic(display_path(out), 0, 0, "AG129", message, hint=tr("add --final"))]
+    return []
+
+
+GIT_TIMEOUT = 10.0  # seconds a git command may take before the commit is given as unknown
+# Variables that point git at another repository than the folder's own (a hook sets GIT_DIR).
+_GIT_ELSEWHERE = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_COMMON_DIR",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_NAMESPACE",
+)
+
+
+def read_commit(folder: Path, *, timeout: float = GIT_TIMEOUT) -> Commit:
+    """Ask git which commit `folder` is at, and whether its files differ from it.
+
+    Never raises: without git, outside a repository, or when git fails or hangs, the
+    returned Commit says so, and the build goes on.
+    """
+    # No prompts, no index lock taken (another git may be running), English messages.
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_ELSEWHERE}
+    env |= {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+
+    def git(*args: str) -> subprocess.CompletedProcess[bytes]:
+        command = ["git", "-C", str(folder), *args]
+        return subprocess.run(
+            command, capture_output=True, env=env, stdin=subprocess.DEVNULL, timeout=timeout
+        )
+
+    try:
+        inside = git("rev-parse", "--is-inside-work-tree")
+        if inside.returncode != 0 or inside.stdout.strip() != b"true":
+            outside = b"not a git repository" in inside.stderr or inside.returncode == 0
+            return Commit("outside" if outside else "unknown")
+        head = git("rev-parse", "--verify", "--quiet", "--short", "HEAD")
+        if head.returncode != 0:
+            return Commit("unborn")
+        # Untracked files count as changes; a folder git ignores has no file in the commit.
+        status = git("status", "--porcelain", "--untracked-files=all", "--", ".")
+        tracked = git("ls-files", "--", ".")
+        if status.returncode != 0 or tracked.returncode != 0:
+            return Commit("unknown")
+    except FileNotFoundError:
+        return Commit("no-git")
+    except (OSError, subprocess.SubprocessError):
+        return Commit("unknown")
+    changed = bool(status.stdout.strip()) or not tracked.stdout.strip()
+    return Commit("commit", head.stdout.decode("ascii", "replace").strip(), changed)
+
+
 def package(
     item: LoadedAgreement,
     outputs: Sequence[Output],
@@ -74,27 +135,39 @@ def package(
     zip_upload: bool,
     when: datetime.datetime | None = None,
     record: Mapping[str, object] | None = None,
+    commit: Commit | None = None,
 ) -> dict[str, bytes]:
     """Add the manifest, the checklist and (with `zip_upload`) the upload archive.
 
     `problems` are the agreement's warnings; the checklist and the manifest give their paths
     inside the agreement folder, so that the files do not depend on where the build ran.
+    `commit` is the git commit the agreement folder is at (default: ask git). The archive
+    holds the one file to upload of each document, those the checklist names.
     """
     from agreementgen.build import checklist
     from agreementgen.render.html import render_checklist
 
     files = {o.name: o.data for o in outputs}
-    entries = checklist.entries(item, sorted(files))
-    local = [_local(p, item.folder).format() for p in problems]
-    text = checklist.markdown(item, entries, local)
+    local = sort_diagnostics(_local(p, item.folder) for p in problems)
+    entries = checklist.entries(item, {o.name: o.origin for o in outputs}, local, final=final)
+    own_date = document_date(item.agreement)
+    when = when or own_date
+    build = checklist.Build(
+        final,
+        when,
+        when != own_date,
+        commit or read_commit(item.folder),
+        UPLOAD_ZIP if zip_upload else "",
+    )
+    warnings = [p.format() for p in local]
+    text = checklist.markdown(item, entries, warnings, build)
     files[f"{CHECKLIST}.md"] = text.encode("utf-8")
     files[f"{CHECKLIST}.html"] = render_checklist(text).encode("utf-8")
-    index = checklist.index(item, entries, local)
+    index = checklist.index(item, entries, warnings, build)
     files[INDEX] = render_checklist(index, title=item.agreement.area_name).encode("utf-8")
     if zip_upload:
-        upload = sorted((n, d) for n, d in files.items() if n.endswith(UPLOAD_SUFFIXES))
-        files[UPLOAD_ZIP] = stable_zip(upload)
-    when = when or document_date(item.agreement)
+        upload = sorted(e.upload for e in entries if e.upload)
+        files[UPLOAD_ZIP] = stable_zip([(name, files[name]) for name in upload])
     files[MANIFEST] = _manifest(item, outputs, files, problems, final, when, record or {})
     return files
 
@@ -168,7 +241,10 @@ __all__ = [
     "INDEX",
     "MANIFEST",
     "UPLOAD_ZIP",
+    "Commit",
     "Output",
     "document_date",
     "package",
+    "read_commit",
+    "upload_problems",
 ]

@@ -2,8 +2,10 @@
 
 A build of several agreements spreads them over a process pool: each worker reads, checks and
 renders one agreement and hands back its files; the parent writes them into a staging folder
-beside each agreement's output folder and swaps the folders into place only once every
-agreement succeeded, so a build publishes all of its agreements or none. An agreement whose
+beside each agreement's output folder and swaps the folders into place once every agreement
+is done. Each agreement that is valid is published; one that has errors is reported and
+keeps its previous output, and the build then exits with errors: one coordinator's broken
+draft does not hold back the others' documents. An agreement whose
 inputs are unchanged since its last build is skipped before it is parsed, and a document whose
 inputs are unchanged keeps its bytes (agreementgen.build.incremental). A killed build leaves no
 staging folder behind, or the next build removes it.
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from agreementgen.build import incremental
 from agreementgen.build.fixed_text import fixed_text_problems
-from agreementgen.build.outputs import EXTRA, Output, document_date, package
+from agreementgen.build.outputs import EXTRA, Output, document_date, package, upload_problems
 from agreementgen.build.processes import cpus, render_pdfs, signals_as_interrupts, worker_pool
 from agreementgen.build.progress import Listener, rendering, reporting
 from agreementgen.build.staging import fill, new_staging, publish, recover
@@ -65,11 +67,18 @@ FORMATS = ("docx", "html", "pdf")
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build wrote, what it left as it was, and what it warned about."""
+    """What a build wrote, what it left as it was, what it could not build, and every
+    problem it found (errors of the agreements it could not build among them)."""
 
     folders: list[Path]
-    warnings: list[Diagnostic]
+    problems: list[Diagnostic]
     unchanged: list[Path] = field(default_factory=list)
+    failed: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every agreement was built (or was up to date)."""
+        return not self.failed
 
 
 def build_agreements(
@@ -85,23 +94,29 @@ def build_agreements(
 ) -> BuildResult:
     """Build every agreement the paths name into `out/<agreement-id>/`.
 
-    Nothing is written unless every agreement is valid and rendered: the agreements that
-    succeeded are not published either when another failed. An agreement whose inputs and
-    options are those of its last build is left as it is. `jobs` caps the processes that
-    render (default: one per core); `progress` hears which agreement renders which document.
+    Every agreement that is valid and rendered is published; one with errors (or warnings,
+    with `strict`) is not, keeps its previous output, and is named in `failed`, as is a path
+    that names no agreement. An agreement whose inputs and options are those of its last
+    build is left as it is. `jobs` caps the processes that render (default: one per core);
+    `progress` hears which agreement renders which document.
 
     Raises:
-        InputError: an agreement has errors (or warnings, with `strict`).
+        InputError: nothing can be built: the output folder cannot be written (the
+            agreements are still checked, for one report of every problem).
         RenderError: a template could not be rendered.
         AgreementError: SOURCE_DATE_EPOCH is not a number.
     """
     from agreementgen.source.folder import find_agreements
 
+    if refused := upload_problems(out, final=final, zip_upload=zip_upload):
+        raise InputError(refused)  # before anything is read or written
     when = source_date_epoch()
     settings = incremental.Settings(
         tuple(formats), final, zip_upload, os.environ.get("SOURCE_DATE_EPOCH") or None
     )
     folders, problems = find_agreements(paths)
+    # A path that names no agreement fails the build, but builds the others.
+    failed = [Path(d.path) for d in problems if d.severity is Severity.ERROR]
     # Checked before anything is read from or written to `out`; the agreements are still
     # checked, so that one run reports every problem.
     blocked = destination_problems(out, folders)
@@ -123,15 +138,21 @@ def build_agreements(
             digest = incremental.inputs_digest(settings, [*own, *_flat(extra.values())])
             if previous is not None and previous.up_to_date(digest):
                 unchanged.append(out / ident)
-                problems += previous.warnings(folder)
+                kept = previous.warnings(folder)
+                problems += kept
+                if strict and kept:
+                    failed.append(folder)
             else:
                 tasks.append(_Task(folder, ident, own, extra))
         job = _Job(out, tuple(formats), final, strict, zip_upload, when, settings)
         workers = max(1, min(jobs or cpus(), len(tasks)))
-        built = _build_all(tasks, job, workers, jobs or cpus(), problems, progress)
+        built, broken = _build_all(
+            tasks, job, workers, jobs or cpus(), problems, progress, blocked=bool(blocked)
+        )
     order = {f.resolve().name: i for i, f in enumerate(folders)}
     built.sort(key=lambda path: order.get(path.name, 0))
-    return BuildResult(built, problems, unchanged)
+    failed += [task.folder for task in tasks if task.ident in broken]
+    return BuildResult(built, problems, unchanged, failed)
 
 
 @dataclass(frozen=True)
@@ -186,21 +207,30 @@ def _build_all(
     cpus: int,
     problems: list[Diagnostic],
     progress: Listener | None = None,
-) -> list[Path]:
-    """Build `tasks`, stage their files as they come, publish all of them or none.
+    *,
+    blocked: bool = False,
+) -> tuple[list[Path], set[str]]:
+    """Build `tasks`, stage their files as they come, publish those that succeeded; return
+    the folders published and the ids of the agreements that failed.
 
-    When `problems` already holds an error, the tasks are only checked, for their problems.
+    When `blocked` (the output folder cannot be written), the tasks are only checked, for
+    their problems, and InputError is raised.
     """
     staged: dict[str, Path] = {}
+    failed: set[str] = set()
     existed = job.out.exists()
     context = multiprocessing.get_context("fork") if workers >= 2 else None
     try:
         with reporting(progress, len(tasks), context) as finished:
-            _collect(tasks, job, workers, cpus, problems, staged, finished)
-        if _fatal(problems, job.strict):
+            _collect(tasks, job, workers, cpus, problems, staged, failed, finished, blocked)
+        if blocked:
             raise InputError(problems)
         with output_errors(job.out):
-            return publish(job.out, staged)
+            published = publish(job.out, staged)
+        if not published and not existed:
+            with contextlib.suppress(OSError):
+                job.out.rmdir()  # only if empty: the build made it and leaves nothing
+        return published, failed
     except BaseException:
         for staging in staged.values():
             shutil.rmtree(staging, ignore_errors=True)
@@ -217,24 +247,23 @@ def _collect(
     cpus: int,
     problems: list[Diagnostic],
     staged: dict[str, Path],
+    failed: set[str],
     finished: Callable[[str], None],
+    blocked: bool,
 ) -> None:
-    """Build `tasks` and stage each one's files in `staged` as it comes."""
+    """Build `tasks` and stage each one's files in `staged` as it comes; note in `failed`
+    the ids of those with errors."""
     outcomes = _outcomes(
-        tasks,
-        job,
-        workers,
-        pdf_workers=cpus if workers == 1 else 1,
-        aborted=_fatal(problems, job.strict),
+        tasks, job, workers, pdf_workers=cpus if workers == 1 else 1, aborted=blocked
     )
     with contextlib.closing(outcomes):
         for outcome in outcomes:
             problems += outcome.problems
             if outcome.failure:
                 raise RenderError(outcome.failure)
-            if _fatal(outcome.problems, job.strict):
-                _abort()
-            elif outcome.files is not None and not _aborted():
+            if _fatal(outcome.problems, job.strict) or outcome.files is None:
+                failed.add(outcome.ident)
+            elif not _aborted():
                 with output_errors(job.out):
                     staged[outcome.ident] = new_staging(job.out, outcome.ident)
                     fill(staged[outcome.ident], job.out / outcome.ident, outcome.files)
@@ -243,13 +272,10 @@ def _collect(
 
 # -- one agreement --------------------------------------------------------------------------
 
-# Set when an agreement failed: the others are then only checked, not rendered, so that the
-# build still reports every problem. Inherited by the pool's forked workers.
+# Set when nothing can be published (the output folder cannot be written): the agreements
+# are then only checked, not rendered, so that the build still reports every problem.
+# Inherited by the pool's forked workers.
 _ABORT: Any = threading.Event()
-
-
-def _abort() -> None:
-    _ABORT.set()
 
 
 def _aborted() -> bool:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from agreementgen.errors import Diagnostic, Note, Severity, suggestion
+from agreementgen.language import N_, current_language, tr
 from agreementgen.source.confine import Outside, confined
 from agreementgen.source.load import Source
 from agreementgen.source.model import (
@@ -79,38 +79,39 @@ def run_checks(agreement: Agreement, ctx: Context) -> list[Diagnostic]:
     return [d for check in CHECKS for d in check(agreement, ctx)]
 
 
-def _duplicates(items: Iterable[tuple[Loc, str]], what: str, ctx: Context) -> Iterator[Diagnostic]:
+def _duplicates(
+    items: Iterable[tuple[Loc, str]], message: str, ctx: Context
+) -> Iterator[Diagnostic]:
+    """Say `message` (marked, with {ident}) of every id in `items` that came before."""
     seen: dict[str, Loc] = {}
     for loc, ident in items:
         if ident in seen:
             line, _ = ctx.source.position(seen[ident])
             yield ctx.at(
-                loc, "AG130", f"duplicate {what} id {ident!r}", hint=f"first used on line {line}"
+                loc,
+                "AG130",
+                tr(message).format(ident=ident),
+                hint=tr("first used on line {line}").format(line=line),
             )
         else:
             seen[ident] = loc
 
 
-def _unknown(
-    loc: Loc, what: str, ident: str, known: Sequence[str], ctx: Context, *, key: bool = False
-) -> Diagnostic:
-    hint = suggestion(ident, known, f"known {what} ids: {', '.join(known)}") if known else ""
-    return ctx.at(loc, "AG131", f"unknown {what} {ident!r}", hint=hint, key=key)
-
-
 def check_unique_ids(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
     """Ids are unique within their kind."""
     yield from _duplicates(
-        ((("parties", i, "id"), p.id) for i, p in enumerate(agreement.parties)), "party", ctx
+        ((("parties", i, "id"), p.id) for i, p in enumerate(agreement.parties)),
+        N_("duplicate party id {ident!r}"),
+        ctx,
     )
     yield from _duplicates(
         ((("departments", i, "id"), d.id) for i, d in enumerate(agreement.departments)),
-        "department",
+        N_("duplicate department id {ident!r}"),
         ctx,
     )
     yield from _duplicates(
         ((("department_groups", i, "id"), g.id) for i, g in enumerate(agreement.department_groups)),
-        "department group",
+        N_("duplicate department group id {ident!r}"),
         ctx,
     )
     if agreement.board:
@@ -119,7 +120,7 @@ def check_unique_ids(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]
                 (("board", "subgroups", i, "id"), g.id)
                 for i, g in enumerate(agreement.board.subgroups)
             ),
-            "subgroup",
+            N_("duplicate subgroup id {ident!r}"),
             ctx,
         )
     criteria = agreement.sections.area.criteria
@@ -127,51 +128,33 @@ def check_unique_ids(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]
         base: Loc = ("sections", "area", "criteria")
         yield from _duplicates(
             (((*base, "criteria", i, "id"), c.id) for i, c in enumerate(criteria.criteria)),
-            "criterion",
+            N_("duplicate criterion id {ident!r}"),
             ctx,
         )
         yield from _duplicates(
             (((*base, "rows", i, "department"), r.department) for i, r in enumerate(criteria.rows)),
-            "criteria row department",
+            N_("duplicate criteria row department id {ident!r}"),
             ctx,
         )
 
 
 def check_references(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
-    """Every id that refers to another entry names one that exists, of the right kind."""
-    parties = [p.id for p in agreement.parties]
+    """A department's owner is a housing organisation, and an area is carried by another.
+
+    That every id referred to exists is checked for every file alike (checks.dangling).
+    """
     housing = [p.id for p in agreement.parties if p.kind is PartyKind.HOUSING_ORGANISATION]
-    groups = [g.id for g in agreement.department_groups]
-    departments = [d.id for d in agreement.departments]
+    parties = [p.id for p in agreement.parties]
     for i, dep in enumerate(agreement.departments):
-        if dep.owner and dep.owner not in housing:
-            if dep.owner in parties:
-                yield ctx.at(
-                    ("departments", i, "owner"),
-                    "AG132",
-                    f"party {dep.owner!r} owns department {dep.id!r} but is not a housing "
-                    "organisation",
-                )
-            else:
-                yield _unknown(("departments", i, "owner"), "party", dep.owner, parties, ctx)
-        if dep.group and dep.group not in groups:
-            yield _unknown(("departments", i, "group"), "department group", dep.group, groups, ctx)
-    if agreement.board:
-        for i, member in enumerate(agreement.board.members):
-            if member.party not in parties:
-                yield _unknown(
-                    ("board", "members", i, "party"), "party", member.party, parties, ctx
-                )
-    criteria = agreement.sections.area.criteria
-    if criteria:
-        ids = [c.id for c in criteria.criteria]
-        for i, row in enumerate(criteria.rows):
-            loc: Loc = ("sections", "area", "criteria", "rows", i)
-            if row.department not in departments:
-                yield _unknown((*loc, "department"), "department", row.department, departments, ctx)
-            for key in row.values:
-                if key not in ids:
-                    yield _unknown((*loc, "values", key), "criterion", key, ids, ctx, key=True)
+        if dep.owner and dep.owner not in housing and dep.owner in parties:
+            yield ctx.at(
+                ("departments", i, "owner"),
+                "AG132",
+                tr(
+                    "party {party!r} owns department {department!r} but is not a housing "
+                    "organisation"
+                ).format(party=dep.owner, department=dep.id),
+            )
     areas = agreement.sections.focus_areas
     for key in FocusAreaKey:
         area = getattr(areas, key.value)
@@ -179,10 +162,11 @@ def check_references(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]
             target = getattr(areas, other.value)
             at: Loc = ("sections", "focus_areas", key.value, "cross_cutting_in", j)
             if other is key:
-                yield ctx.at(at, "AG133", f"{key.value} cannot be carried by itself")
+                message = tr("{area} cannot be carried by itself").format(area=key.value)
+                yield ctx.at(at, "AG133", message)
             elif target is None or not target.chosen:
-                message = f"{key.value} is carried by {other.value}, "
-                yield ctx.at(at, "AG133", message + "which is not a chosen focus area")
+                message = tr("{area} is carried by {other}, which is not a chosen focus area")
+                yield ctx.at(at, "AG133", message.format(area=key.value, other=other.value))
 
 
 def check_baselines(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
@@ -195,15 +179,19 @@ def check_baselines(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.at(
                 loc,
                 "AG134",
-                f"indicator {baseline.indicator} is not in template pack {ctx.pack.id.value}",
-                hint=f"the pack has indicators 1-{max(indicators)}",
+                tr("indicator {indicator} is not in template pack {pack}").format(
+                    indicator=baseline.indicator, pack=ctx.pack.id.value
+                ),
+                hint=tr("the pack has indicators 1-{last}").format(last=max(indicators)),
             )
         elif baseline.indicator in seen:
             yield ctx.at(
                 loc,
                 "AG130",
-                f"duplicate baseline for indicator {baseline.indicator}",
-                hint=f"first given as baselines[{seen[baseline.indicator]}]",
+                tr("duplicate baseline for indicator {indicator}").format(
+                    indicator=baseline.indicator
+                ),
+                hint=tr("first given as baselines[{index}]").format(index=seen[baseline.indicator]),
             )
         else:
             seen[baseline.indicator] = i
@@ -211,7 +199,7 @@ def check_baselines(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.at(
                 ("sections", "goals", "baselines", i, "not_available"),
                 "AG135",
-                "a baseline has values or a reason they are not available, not both",
+                tr("a baseline has values or a reason they are not available, not both"),
             )
 
 
@@ -246,54 +234,68 @@ def check_figures(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
         if not isinstance(block, FigureBlock) or block.figure.image is None:
             continue
         at = (*loc, "figure", "image")
+        image = block.figure.image
         try:
             target = confined(root / block.figure.image, root)
         except Outside as exc:
             if exc.target is None:  # a loop of links
-                yield ctx.at(at, "AG137", f"image file {block.figure.image!r} {exc.reason}")
+                # The reason follows "the file" (source.confine), in the current language.
+                message = tr("image file {file!r} {reason}").format(file=image, reason=exc.reason)
+                yield ctx.at(at, "AG137", message)
             else:
-                message = f"image {block.figure.image!r} is outside the agreement folder"
+                message = tr("image {file!r} is outside the agreement folder").format(file=image)
                 yield ctx.at(at, "AG136", message)
             continue
         if target.is_dir():
-            yield ctx.at(at, "AG137", f"image file {block.figure.image!r} is a folder, not a file")
+            message = tr("image file {file!r} is a folder, not a file").format(file=image)
+            yield ctx.at(at, "AG137", message)
             continue
         try:
             if target.exists() and not target.is_file():
                 # A named pipe or a device: opening one can wait forever.
-                message = f"image file {block.figure.image!r} is not a regular file"
+                message = tr("image file {file!r} is not a regular file").format(file=image)
                 yield ctx.at(at, "AG137", message)
                 continue
             with target.open("rb") as handle:
                 head = handle.read(len(IMAGE_SIGNATURES[0]))
         except FileNotFoundError:
-            yield ctx.at(at, "AG137", f"image file {block.figure.image!r} not found")
+            yield ctx.at(at, "AG137", tr("image file {file!r} not found").format(file=image))
             continue
         except OSError as exc:
-            message = f"image file {block.figure.image!r} cannot be read: {exc.strerror}"
+            message = tr("image file {file!r} cannot be read: {reason}").format(
+                file=image, reason=exc.strerror
+            )
             yield ctx.at(at, "AG137", message)
             continue
         if not head.startswith(IMAGE_SIGNATURES):
             yield ctx.at(
                 at,
                 "AG138",
-                f"{block.figure.image!r} is not a PNG or JPEG image",
-                hint="export the picture as PNG",
+                tr("{file!r} is not a PNG or JPEG image").format(file=image),
+                hint=tr("export the picture as PNG"),
             )
         elif (size := _image_size(target)) is None:
             yield ctx.at(
                 at,
                 "AG138",
-                f"{block.figure.image!r} is a damaged PNG or JPEG image (cut short or corrupt)",
-                hint="export the picture as PNG again",
+                tr("{file!r} is a damaged PNG or JPEG image (cut short or corrupt)").format(
+                    file=image
+                ),
+                hint=tr("export the picture as PNG again"),
             )
         elif size[0] * size[1] > MAX_PIXELS:
             yield ctx.at(
                 at,
                 "AG138",
-                f"{block.figure.image!r} is {size[0]:,} × {size[1]:,} pixels; "
-                f"the most is {MAX_PIXELS // 1_000_000} megapixels",
-                hint="export it smaller: across an A4 page at 300 dpi a picture is 2,500 pixels",
+                tr("{file!r} is {width} × {height} pixels; the most is {most} megapixels").format(
+                    file=image,
+                    width=_thousands(size[0]),
+                    height=_thousands(size[1]),
+                    most=MAX_PIXELS // 1_000_000,
+                ),
+                hint=tr(
+                    "export it smaller: across an A4 page at 300 dpi a picture is 2,500 pixels"
+                ),
             )
 
 
@@ -301,6 +303,12 @@ def check_figures(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
 # draw it, so the header of a small file can ask for gigabytes; a photo from a phone has 12
 # megapixels, a page-wide picture at print resolution fewer.
 MAX_PIXELS = 50_000_000
+
+
+def _thousands(number: int) -> str:
+    """Return e.g. '12,000' in English and '12.000' in Danish."""
+    written = f"{number:,}"
+    return written.replace(",", ".") if current_language() == "da" else written
 
 
 def _image_size(path: Path) -> tuple[int, int] | None:
@@ -338,8 +346,8 @@ def check_inserts(agreement: Agreement, ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.at(
                 (*loc, "insert"),
                 "AG139",
-                f"insert {block.insert.value!r} has no data",
-                hint=f"fill in {source_of[block.insert]}",
+                tr("insert {insert!r} has no data").format(insert=block.insert.value),
+                hint=tr("fill in {keys}").format(keys=source_of[block.insert]),
             )
 
 
@@ -355,24 +363,31 @@ def check_templates_folder(agreement: Agreement, ctx: Context) -> Iterator[Diagn
     try:
         folder = (ctx.folder / value).resolve()
     except (OSError, RuntimeError) as exc:
-        yield ctx.at(at, "AG180", f"templates folder {value!r} cannot be read: {exc}")
+        message = tr("templates folder {folder!r} cannot be read: {reason}")
+        yield ctx.at(at, "AG180", message.format(folder=value, reason=exc))
         return
     if not folder.is_relative_to(root):
         yield ctx.at(
             at,
             "AG181",
-            f"templates folder {value!r} is outside the project",
-            hint="templates may only be read from inside the project (the folder agreementgen "
-            "runs in), e.g. a folder `templates` beside agreement.yaml",
+            tr("templates folder {folder!r} is outside the project").format(folder=value),
+            hint=tr(
+                "templates may only be read from inside the project (the folder agreementgen "
+                "runs in), e.g. a folder `templates` beside agreement.yaml"
+            ),
         )
         return
     if not folder.is_dir():
-        what = "is a file, not a folder" if folder.exists() else "not found"
+        message = (
+            N_("templates folder {folder!r} is a file, not a folder")
+            if folder.exists()
+            else N_("templates folder {folder!r} not found")
+        )
         yield ctx.at(
             at,
             "AG180",
-            f"templates folder {value!r} {what}",
-            hint="the folder is relative to the agreement folder",
+            tr(message).format(folder=value),
+            hint=tr("the folder is relative to the agreement folder"),
         )
         return
     for path in sorted(folder.iterdir()):
@@ -382,21 +397,27 @@ def check_templates_folder(agreement: Agreement, ctx: Context) -> Iterator[Diagn
         except (OSError, RuntimeError):
             outside = True
         if outside:
-            message = f"template {name!r} is a link to a file outside the templates folder"
-            yield ctx.at(at, "AG181", message, hint="copy the file into the templates folder")
+            message = tr(
+                "template {name!r} is a link to a file outside the templates folder"
+            ).format(name=name)
+            hint = tr("copy the file into the templates folder")
+            yield ctx.at(at, "AG181", message, hint=hint)
         elif name == CHECKLIST_HTML:
             yield ctx.at(
                 at,
                 "AG189",
-                f"{name!r} in the templates folder is not used: the upload checklist keeps "
-                "agreementgen's layout",
+                tr(
+                    "{name!r} in the templates folder is not used: the upload checklist keeps "
+                    "agreementgen's layout"
+                ).format(name=name),
                 warning=True,
             )
         elif path.suffix in (".docx", ".css") and name not in REPLACEABLE:
-            close = difflib.get_close_matches(name, REPLACEABLE, n=1)
-            known = ", ".join(REPLACEABLE)
-            hint = f"did you mean {close[0]!r}?" if close else f"templates are: {known}"
-            message = f"{name!r} in the templates folder is not a template agreementgen uses"
+            known = tr("templates are: {names}").format(names=", ".join(REPLACEABLE))
+            hint = suggestion(name, REPLACEABLE, known)
+            message = tr(
+                "{name!r} in the templates folder is not a template agreementgen uses"
+            ).format(name=name)
             yield ctx.at(at, "AG189", message, hint=hint, warning=True)
 
 

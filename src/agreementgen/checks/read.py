@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from agreementgen.checks.agreement import Context, run_checks
-from agreementgen.checks.rules import AGREEMENT_RULES, run_rules
+from agreementgen.checks.dangling import Document, dangling_references
+from agreementgen.checks.rules import rules_reading, run_rules
 from agreementgen.errors import Diagnostic, Severity, display_path
-from agreementgen.kinds import KINDS, document_files, kind_of
+from agreementgen.kinds import AGREEMENT, KINDS, document_files, kind_of
+from agreementgen.language import tr
 from agreementgen.source.folder import LoadedAgreement, LoadedDocument, find_agreements
 from agreementgen.source.load import load_yaml
 from agreementgen.source.model import Agreement
@@ -24,9 +27,13 @@ def read_agreement(
 ) -> tuple[LoadedAgreement | None, list[Diagnostic]]:
     """Load, validate and check the agreement in `folder` and the documents beside it.
 
-    Every problem is collected. The agreement's own rules run once it passes its checks, the
-    rules across documents once every file is valid too; with `final` the rules marked E are
-    errors, otherwise warnings (a draft may be incomplete).
+    Every problem is collected in one run: a file whose model fails leaves the others to be
+    checked, and references are checked in every file that loaded (valid or not). LBF's
+    rules wait for the files they read: none runs while agreement.yaml has errors (every
+    rule reads it), and a kind's rules not while a file of that kind, or of a kind they
+    read, has errors (a rule would take a broken file for a missing one, or a dangling id
+    for a missing party). With `final` the rules marked E are errors, otherwise warnings
+    (a draft may be incomplete).
     """
     ident = folder.resolve().name
     if not ID.match(ident):
@@ -36,8 +43,8 @@ def read_agreement(
                 0,
                 0,
                 "AG118",
-                f"agreement folder name {ident!r} is not a valid id",
-                hint="the folder name is the agreement id: lower-case letters, digits, hyphens",
+                tr("agreement folder name {ident!r} is not a valid id").format(ident=ident),
+                hint=tr("the folder name is the agreement id: lower-case letters, digits, hyphens"),
             )
         ]
     source, problems = load_yaml(folder / AGREEMENT_FILE, name=AGREEMENT_FILE, folder=folder)
@@ -45,57 +52,75 @@ def read_agreement(
     if source is not None:
         agreement, found = parse_model(Agreement, source)
         problems += found
-    documents, beside = _read_documents(folder)
-    problems += beside
+    beside = _read_documents(folder)
+    problems += beside.problems
+    files = [Document(AGREEMENT.key, source)] if source is not None else []
+    unread = beside.unread | ({AGREEMENT.key} if source is None else set())
+    problems += dangling_references([*files, *beside.files], unread)
     if source is None or agreement is None:
         return None, problems
     pack = load_pack(agreement.template_pack)
-    loaded = LoadedAgreement(ident, folder, source, agreement, pack, tuple(documents))
+    loaded = LoadedAgreement(ident, folder, source, agreement, pack, tuple(beside.documents))
     context = Context(sources=loaded.sources, pack=pack, folder=folder)
     problems += run_checks(agreement, context)
-    if not _errors(problems):
-        problems += run_rules(loaded, context, final=final)
-    elif not _errors([p for p in problems if p not in beside]):
-        # Only documents beside the agreement failed: the agreement's own rules can still
-        # speak, so that one run reports what it can. Rules across documents wait, as they
-        # would take a document that failed to load for a missing one.
-        problems += run_rules(loaded, context, final=final, rules=AGREEMENT_RULES)
+    failed = beside.failed | _with_errors([*files, *beside.files], problems)
+    if AGREEMENT.key not in failed:
+        problems += run_rules(loaded, context, final=final, rules=rules_reading(failed))
     return loaded, problems
 
 
-def _errors(problems: Sequence[Diagnostic]) -> bool:
-    return any(p.severity is Severity.ERROR for p in problems)
+def _with_errors(files: Sequence[Document], problems: Sequence[Diagnostic]) -> set[str]:
+    """The kinds of the `files` that `problems` finds an error in."""
+    broken = {p.path for p in problems if p.severity is Severity.ERROR}
+    return {file.kind for file in files if file.source.display in broken}
 
 
-def _read_documents(folder: Path) -> tuple[list[LoadedDocument], list[Diagnostic]]:
-    documents: list[LoadedDocument] = []
-    problems: list[Diagnostic] = []
+@dataclass
+class _Beside:
+    """The documents beside the agreement: those valid, every file that loaded (valid or
+    not), the kinds of which a file failed (to load, or its model), of which a file could
+    not be read at all, and the problems."""
+
+    documents: list[LoadedDocument] = field(default_factory=list)
+    files: list[Document] = field(default_factory=list)
+    failed: set[str] = field(default_factory=set)
+    unread: set[str] = field(default_factory=set)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+def _read_documents(folder: Path) -> _Beside:
+    beside = _Beside()
     for path in document_files(folder):
         name = path.relative_to(folder).as_posix()
         kind = kind_of(path, folder)
         if kind is None:
             known = ", ".join(k.pattern for k in KINDS)
-            problems.append(
+            beside.problems.append(
                 Diagnostic(
                     display_path(path),
                     0,
                     0,
                     "AG117",
-                    "not a document agreementgen knows",
+                    tr("not a document agreementgen knows"),
                     Severity.WARNING,
-                    hint=f"document files are: {known}",
+                    hint=tr("document files are: {patterns}").format(patterns=known),
                 )
             )
             continue
         source, found = load_yaml(path, name=name, folder=folder)
-        problems += found
+        beside.problems += found
         if source is None:
+            beside.failed.add(kind.key)
+            beside.unread.add(kind.key)
             continue
+        beside.files.append(Document(kind.key, source))
         model, found = parse_model(kind.model, source)
-        problems += found
-        if model is not None:
-            documents.append(LoadedDocument(kind, path, source, model))
-    return documents, problems
+        beside.problems += found
+        if model is None:
+            beside.failed.add(kind.key)
+        else:
+            beside.documents.append(LoadedDocument(kind, path, source, model))
+    return beside
 
 
 def read_agreements(

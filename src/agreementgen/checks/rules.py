@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from agreementgen.checks.agreement import Context
 from agreementgen.errors import Diagnostic, Severity
 from agreementgen.kinds.base import Kind
+from agreementgen.language import tr
 from agreementgen.source.folder import LoadedAgreement
 from agreementgen.source.model import FocusAreaKey, PartyKind, TextBlock
 
@@ -60,19 +61,26 @@ def document_missing(
     """Say that a document LBF wants is missing from the folder, if it is."""
     if any(document.kind == kind for document in loaded.documents):
         return None
-    return ctx.at((), "", f"there is no {name}", hint=f"add {kind.pattern} beside agreement.yaml")
+    return ctx.at(
+        (),
+        "",
+        tr("there is no {name}").format(name=tr(name)),
+        hint=tr("add {file} beside agreement.yaml").format(file=kind.pattern),
+    )
 
 
 def parties_sign(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
     """At least one housing organisation and exactly one municipality sign."""
     kinds = [p.kind for p in loaded.agreement.parties]
     if PartyKind.HOUSING_ORGANISATION not in kinds:
-        yield ctx.at(("parties",), "", "no party is a housing organisation")
+        yield ctx.at(("parties",), "", tr("no party is a housing organisation"))
     if kinds.count(PartyKind.MUNICIPALITY) != 1:
         yield ctx.at(
             ("parties",),
             "",
-            f"the parties hold {kinds.count(PartyKind.MUNICIPALITY)} municipalities, not one",
+            tr("the parties hold {count} municipalities, not one").format(
+                count=kinds.count(PartyKind.MUNICIPALITY)
+            ),
         )
 
 
@@ -107,7 +115,9 @@ def period_is_four_years(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diag
         yield ctx.at(
             ("period",),
             "",
-            f"the period is {months} months; LBF plans run {LBF_PERIOD_MONTHS}",
+            tr("the period is {months} months; LBF plans run {lbf}").format(
+                months=months, lbf=LBF_PERIOD_MONTHS
+            ),
         )
 
 
@@ -117,7 +127,11 @@ def police_on_board(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnosti
     members = {m.party for m in board.members} if board else set()
     for i, party in enumerate(loaded.agreement.parties):
         if party.kind in (PartyKind.POLICE, PartyKind.OTHER) and party.id not in members:
-            yield ctx.at(("parties", i), "", f"{party.name} signs but has no seat on the board")
+            yield ctx.at(
+                ("parties", i),
+                "",
+                tr("{party} signs but has no seat on the board").format(party=party.name),
+            )
 
 
 def _has_data(blocks: object) -> bool:
@@ -135,8 +149,10 @@ def problem_complex_has_data(loaded: LoadedAgreement, ctx: Context) -> Iterator[
             yield ctx.at(
                 ("sections", "focus_areas", key.value, "problem_complex"),
                 "",
-                f"the problem complex of {ctx.pack.area(key).name} has no figures or data",
-                hint="LBF asks for a description that is 'konkret og dataunderbygget'",
+                tr("the problem complex of {area} has no figures or data").format(
+                    area=ctx.pack.area(key).name
+                ),
+                hint=tr("LBF asks for a description that is 'konkret og dataunderbygget'"),
             )
 
 
@@ -164,8 +180,10 @@ def baselines_complete(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagno
             yield ctx.at(
                 ("sections", "goals", "baselines"),
                 "",
-                f"indicator {number} ({indicator.text}) has no baseline",
-                hint="give its values, or not_available with the reason",
+                tr("indicator {number} ({text}) has no baseline").format(
+                    number=number, text=indicator.text
+                ),
+                hint=tr("give its values, or not_available with the reason"),
             )
 
 
@@ -178,8 +196,10 @@ def baseline_years(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic
             yield ctx.at(
                 ("sections", "goals", "baselines", i),
                 "",
-                f"the baseline of indicator {baseline.indicator} has no year",
-                hint=f"{ctx.pack.id.value} has a 'Baselineår' column",
+                tr("the baseline of indicator {number} has no year").format(
+                    number=baseline.indicator
+                ),
+                hint=tr("{pack} has a 'Baselineår' column").format(pack=ctx.pack.id.value),
             )
 
 
@@ -206,8 +226,10 @@ def board_represents_parties(loaded: LoadedAgreement, ctx: Context) -> Iterator[
             yield ctx.at(
                 ("board", "members"),
                 "",
-                f"the board has no member from {party.name}",
-                notes=(ctx.note(("parties", i), f"{party.name} is a party"),),
+                tr("the board has no member from {party}").format(party=party.name),
+                notes=(
+                    ctx.note(("parties", i), tr("{party} is a party").format(party=party.name)),
+                ),
                 hint="LBF: the top management of the municipality and of each housing "
                 "organisation sits on the board",
             )
@@ -224,7 +246,9 @@ def board_members_are_management(loaded: LoadedAgreement, ctx: Context) -> Itera
             yield ctx.at(
                 ("board", "members", i, "role"),
                 "",
-                f"{member.role!r} does not read as top management (direktør, chef)",
+                tr("{role!r} does not read as top management (direktør, chef)").format(
+                    role=member.role
+                ),
             )
 
 
@@ -232,14 +256,16 @@ def board_has_subgroups(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagn
     """The template says a steering or follow-up group 'bør' be set up under the board."""
     board = loaded.agreement.board
     if board is not None and not board.subgroups:
-        yield ctx.at(("board",), "", "no group is set up under the board", key=True)
+        yield ctx.at(("board",), "", tr("no group is set up under the board"), key=True)
 
 
 def signed(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
     """Signature dates are filled in at signing; until then the agreement is not signed."""
     unsigned = [p.name for p in loaded.agreement.parties if p.signatory.date is None]
     if unsigned:
-        yield ctx.at(("parties",), "", f"not signed yet by {', '.join(unsigned)}")
+        yield ctx.at(
+            ("parties",), "", tr("not signed yet by {parties}").format(parties=", ".join(unsigned))
+        )
 
 
 # -- output hygiene: what must not reach LBF ------------------------------------------------
@@ -276,9 +302,23 @@ def no_placeholders(_loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnost
                     line,
                     col,
                     "",
-                    f"template placeholder {match.group(0)!r} left in the text",
-                    hint="replace it with the real name or text, or delete it",
+                    tr("template placeholder {text!r} left in the text").format(
+                        text=match.group(0)
+                    ),
+                    hint=tr("replace it with the real name or text, or delete it"),
                 )
+
+
+def not_an_example(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
+    """An agreement marked `example: true` (agreements/example) holds fictitious content."""
+    if loaded.agreement.example:
+        yield ctx.at(
+            ("example",),
+            "",
+            tr("the agreement is marked as an example: its content is fictitious"),
+            hint=tr("delete `example: true` when the content is real"),
+            key=True,
+        )
 
 
 AGREEMENT_RULES = (
@@ -305,14 +345,24 @@ AGREEMENT_RULES = (
     Rule("AG212", "W", "every party has signed (signature dates)", signed, 36),
     Rule("AG270", "E", "no placeholder or guidance text of LBF's template is left",
          no_placeholders, 33),
+    Rule("AG272", "E", "the agreement is not marked as an example (fictitious content)",
+         not_an_example),
 )  # fmt: skip
 
 
 def all_rules() -> tuple[Rule, ...]:
     """Every rule: the agreement's, then each document kind's (its package's rules.RULES)."""
+    return rules_reading(set())
+
+
+def rules_reading(failed: Set[str]) -> tuple[Rule, ...]:
+    """The rules that read none of the kinds of document in `failed` (by key): every rule
+    of the agreement, and each other kind's unless a file of that kind, or of a kind it
+    reads, failed to load. A rule that read a failed file would take it for a missing one."""
     from agreementgen.kinds import KINDS
 
     found = list(AGREEMENT_RULES)
     for kind in KINDS[1:]:
-        found += importlib.import_module(kind.rules).RULES
+        if failed.isdisjoint((kind.key, *kind.reads)):
+            found += importlib.import_module(kind.rules).RULES
     return tuple(found)

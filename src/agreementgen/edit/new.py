@@ -38,6 +38,7 @@ from agreementgen.checks.read import read_agreement
 from agreementgen.errors import Diagnostic, InputError, Severity, display_path
 from agreementgen.kinds import AGREEMENT, BY_KEY, Kind
 from agreementgen.kinds.budget.model import LBF, Budget
+from agreementgen.language import N_, tr
 from agreementgen.source.confine import Outside, confined
 from agreementgen.source.folder import LoadedAgreement
 from agreementgen.source.load import Source, closing_comments
@@ -84,7 +85,7 @@ AREA_SLUGS = {
 }
 # Ids a party may not have: the budget's source for Landsbyggefonden and the milestone plan's
 # word for the board.
-RESERVED_IDS = {LBF: "Landsbyggefonden's id in the budget", BOARD: "the board's id"}
+RESERVED_IDS = {LBF: N_("Landsbyggefonden's id in the budget"), BOARD: N_("the board's id")}
 # The years a budget may have (kinds/budget/model.py Year): a period must fall inside them.
 FIRST_DAY = datetime.date(2000, 1, 1)
 LAST_DAY = datetime.date(2099, 12, 31)
@@ -143,15 +144,17 @@ def parse_text(text: str) -> str:
     """Return `text` (a name) if a document can hold it: not blank, no control characters
     other than a line break, no invisible characters."""
     if not text.strip():
-        raise ValueError("it is empty or only spaces")
+        raise ValueError(tr("it is empty or only spaces"))
     for char in text:
         category = unicodedata.category(char)
         if char == "\n" or char == "\u00ad":  # a line break; the soft hyphen marks a break
             continue
         if category in ("Cc", "Zl", "Zp"):
-            raise ValueError(f"{char!a} is a control character or line separator")
+            raise ValueError(
+                tr("{char!a} is a control character or line separator").format(char=char)
+            )
         if category in ("Cf", "Cs") or char in "\ufffe\uffff":
-            raise ValueError(f"{char!a} is an invisible or invalid character")
+            raise ValueError(tr("{char!a} is an invisible or invalid character").format(char=char))
     return text
 
 
@@ -160,8 +163,10 @@ def parse_folder(folder: Path) -> Path:
     ident = _absolute(folder).name
     if not ID.match(ident):
         raise ValueError(
-            f"{ident!r} is not a valid agreement id; the folder's name is the id: use "
-            "lower-case letters, digits and hyphens, e.g. agreements/nordby"
+            tr(
+                "{ident!r} is not a valid agreement id; the folder's name is the id: use"
+                " lower-case letters, digits and hyphens, e.g. agreements/nordby"
+            ).format(ident=ident)
         )
     return folder
 
@@ -170,11 +175,17 @@ def parse_id(text: str) -> str:
     """Return `text` if it is a valid id that a party may have."""
     if not ID.match(text):
         raise ValueError(
-            f"{text!r} is not a valid id: use lower-case letters, digits and hyphens, "
-            "e.g. boligselskabet-nord"
+            tr(
+                "{ident!r} is not a valid id: use lower-case letters, digits and hyphens,"
+                " e.g. boligselskabet-nord"
+            ).format(ident=text)
         )
     if text in RESERVED_IDS:
-        raise ValueError(f"{text!r} is {RESERVED_IDS[text]}; give the party another id")
+        raise ValueError(
+            tr("{ident!r} is {meaning}; give the party another id").format(
+                ident=text, meaning=tr(RESERVED_IDS[text])
+            )
+        )
     return text
 
 
@@ -183,18 +194,24 @@ def parse_party(text: str) -> PartySpec:
     parts = text.split(":", 2)
     if len(parts) != 3:
         raise ValueError(
-            f"{text!r} is not ID:KIND:NAME, e.g. "
-            "boligselskabet-nord:housing_organisation:'Boligselskabet Nord'"
+            tr(
+                "{text!r} is not ID:KIND:NAME, e.g."
+                " boligselskabet-nord:housing_organisation:'Boligselskabet Nord'"
+            ).format(text=text)
         )
     ident, kind, name = parts
     parse_id(ident)
     kinds = [k.value for k in PartyKind]
     if kind not in kinds:
-        raise ValueError(f"{kind!r} is not a kind of party: {_or(kinds)}")
+        raise ValueError(
+            tr("{kind!r} is not a kind of party: {kinds}").format(kind=kind, kinds=_or(kinds))
+        )
     try:
         parse_text(name)
     except ValueError as exc:
-        raise ValueError(f"the name of {ident!r}: {exc}") from None
+        raise ValueError(
+            tr("the name of {ident!r}: {problem}").format(ident=ident, problem=exc)
+        ) from None
     return PartySpec(ident, PartyKind(kind), name)
 
 
@@ -212,14 +229,16 @@ def parties_problem(parties: Sequence[PartySpec]) -> str | None:
     seen: set[str] = set()
     for party in parties:
         if party.id in seen:
-            return f"the party id {party.id!r} is given twice"
+            return tr("the party id {ident!r} is given twice").format(ident=party.id)
         seen.add(party.id)
     kinds = [party.kind for party in parties]
     if PartyKind.HOUSING_ORGANISATION not in kinds:
-        return "give at least one party of kind housing_organisation"
+        return tr("give at least one party of kind housing_organisation")
     municipalities = kinds.count(PartyKind.MUNICIPALITY)
     if municipalities != 1:
-        return f"give exactly one party of kind municipality, not {municipalities}"
+        return tr("give exactly one party of kind municipality, not {count}").format(
+            count=municipalities
+        )
     return None
 
 
@@ -230,16 +249,22 @@ def parse_date(text: str) -> datetime.date:
             raise ValueError
         day = datetime.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a date; write YYYY-MM-DD, e.g. 2026-01-01") from None
+        raise ValueError(
+            tr("{text!r} is not a date; write YYYY-MM-DD, e.g. 2026-01-01").format(text=text)
+        ) from None
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(f"{text!r} is not between {FIRST_DAY.year} and {LAST_DAY.year}")
+        raise ValueError(
+            tr("{text!r} is not between {first} and {last}").format(
+                text=text, first=FIRST_DAY.year, last=LAST_DAY.year
+            )
+        )
     return day
 
 
 def period_problem(start: datetime.date, end: datetime.date) -> str | None:
     """Say what is wrong with a period, or None."""
     if end <= start:
-        return f"the period must end after it starts ({start.isoformat()})"
+        return tr("the period must end after it starts ({start})").format(start=start.isoformat())
     return None
 
 
@@ -259,17 +284,23 @@ def parse_focus_areas(texts: Iterable[str]) -> tuple[FocusAreaKey, ...]:
         if not text:
             continue
         if text not in keys:
-            raise ValueError(f"{text!r} is not a focus area: {_or(keys)}")
+            raise ValueError(
+                tr("{text!r} is not a focus area: {keys}").format(text=text, keys=_or(keys))
+            )
         chosen.add(text)
     if not chosen:
-        raise ValueError("choose at least one focus area; each chosen area gets a delaftale")
+        raise ValueError(tr("choose at least one focus area; each chosen area gets a delaftale"))
     return tuple(key for key in FocusAreaKey if key.value in chosen)
 
 
 def parse_template_pack(text: str) -> TemplatePack:
     """Return the template pack `text` names."""
     if text not in pack_names():
-        raise ValueError(f"{text!r} is not a template pack: {_or(pack_names())}")
+        raise ValueError(
+            tr("{text!r} is not a template pack: {packs}").format(
+                text=text, packs=_or(pack_names())
+            )
+        )
     return TemplatePack(text)
 
 
@@ -284,7 +315,7 @@ def newest_pack() -> TemplatePack:
 
 
 def _or(items: Sequence[str]) -> str:
-    return f"{', '.join(items[:-1])} or {items[-1]}"
+    return tr("{items} or {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 # -- making the folder ------------------------------------------------------------------------
@@ -316,18 +347,22 @@ def _check_target(target: Path) -> None:
     """Refuse a target that holds anything: never write over an agreement or anything else."""
     problem = ""
     if target.is_symlink():
-        problem = "the target is a link"
+        problem = tr("the target is a link")
     elif target.is_dir():
         try:
             if next(target.iterdir(), None) is not None:
-                problem = "the target folder exists and is not empty"
+                problem = tr("the target folder exists and is not empty")
         except OSError as exc:
-            problem = f"the target folder exists and cannot be read ({exc.strerror})"
+            problem = tr("the target folder exists and cannot be read ({reason})").format(
+                reason=exc.strerror
+            )
     elif target.exists():
-        problem = "the target exists and is a file"
+        problem = tr("the target exists and is a file")
     if problem:
-        message = f"{problem}; `new` writes only into a new or empty folder"
-        hint = "give a new folder, or move what is there away first"
+        message = tr("{problem}; `new` writes only into a new or empty folder").format(
+            problem=problem
+        )
+        hint = tr("give a new folder, or move what is there away first")
         raise InputError([Diagnostic(display_path(target), 0, 0, "AG126", message, hint=hint)])
 
 
@@ -400,7 +435,7 @@ def _move(folder: Path, target: Path) -> None:
 
 
 def _cannot_make(target: Path, exc: OSError) -> InputError:
-    message = f"the agreement folder cannot be made: {exc.strerror or exc}"
+    message = tr("the agreement folder cannot be made: {reason}").format(reason=exc.strerror or exc)
     return InputError([Diagnostic(display_path(target), 0, 0, "AG124", message)])
 
 
@@ -576,8 +611,8 @@ def _read_source(source: Path) -> LoadedAgreement:
     """Read the agreement to start from, which must be valid (as a draft)."""
     shown = display_path(source)
     if not (source / AGREEMENT_FILE).is_file():
-        what = "no such folder" if not source.exists() else "not an agreement folder"
-        hint = f"an agreement folder holds {AGREEMENT_FILE}"
+        what = tr("no such folder") if not source.exists() else tr("not an agreement folder")
+        hint = tr("an agreement folder holds {file}").format(file=AGREEMENT_FILE)
         raise InputError([Diagnostic(shown, 0, 0, "AG119", f"--from: {what}", hint=hint)])
     loaded, problems = read_agreement(source)
     errors = [p for p in problems if p.severity is Severity.ERROR]

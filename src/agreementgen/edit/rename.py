@@ -29,6 +29,7 @@ from agreementgen.checks.rules import run_rules
 from agreementgen.errors import Diagnostic, InputError, Note, Severity, display_path, suggestion
 from agreementgen.files import write_atomic
 from agreementgen.kinds import BY_KEY
+from agreementgen.language import N_, tr
 from agreementgen.source.confine import Outside, confined
 from agreementgen.source.folder import LoadedAgreement, LoadedDocument
 from agreementgen.source.load import Source, key_text, load_yaml, yaml_parser
@@ -49,7 +50,7 @@ __all__ = ["KIND_NAMES", "Change", "Renamed", "agreement_folder", "rename_id"]
 
 KIND_NAMES = tuple(kind.name for kind in ID_KINDS)
 _BOM = b"\xef\xbb\xbf"
-_ID_HINT = "ids use lower-case letters, digits and hyphens, e.g. boligselskabet-viborg"
+_ID_HINT = N_("ids use lower-case letters, digits and hyphens, e.g. boligselskabet-viborg")
 
 
 @dataclass(frozen=True)
@@ -122,12 +123,15 @@ def agreement_folder(path: Path) -> Path:
         return path
     shown = display_path(path)
     if not path.exists():
-        raise InputError([Diagnostic(shown, 0, 0, "AG119", "no such file or folder")])
+        raise InputError([Diagnostic(shown, 0, 0, "AG119", tr("no such file or folder"))])
     inside = sorted(p.parent for p in path.glob(f"*/{AGREEMENT_FILE}")) if path.is_dir() else []
-    hint = f"an agreement folder holds {AGREEMENT_FILE}"
+    hint = tr("an agreement folder holds {file}").format(file=AGREEMENT_FILE)
     if inside:
-        hint = f"a rename works in one agreement folder, e.g. {display_path(inside[0])}"
-    raise InputError([Diagnostic(shown, 0, 0, "AG119", "not an agreement folder", hint=hint)])
+        hint = tr("a rename works in one agreement folder, e.g. {folder}").format(
+            folder=display_path(inside[0])
+        )
+    message = tr("not an agreement folder")
+    raise InputError([Diagnostic(shown, 0, 0, "AG119", message, hint=hint)])
 
 
 def rename_id(folder: Path, kind_name: str, old: str, new: str) -> Renamed:
@@ -164,7 +168,9 @@ def rename_id(folder: Path, kind_name: str, old: str, new: str) -> Renamed:
     if errors:
         origin = _definitions(files, kind, old)[0]
         note = origin.note(
-            f"renaming {old!r} to {new!r} here would bring this; nothing was renamed"
+            tr("renaming {old!r} to {new!r} here would bring this; nothing was renamed").format(
+                old=old, new=new
+            )
         )
         raise InputError([replace(d, notes=(*d.notes, note)) for d in errors])
     changes = _write(loaded.folder, files, texts, edits)
@@ -219,11 +225,11 @@ def _refusals(
     if not olds:
         problems.append(_not_an_id(loaded, files, kind, old))
     if not ID.match(new):
-        message = f"{new!r} is not a valid id"
+        message = tr("{ident!r} is not a valid id").format(ident=new)
         problems.append(
-            olds[0].diagnostic("AG106", message, _ID_HINT)
+            olds[0].diagnostic("AG106", message, tr(_ID_HINT))
             if olds
-            else replace(problems[0], code="AG106", message=message, hint=_ID_HINT)
+            else replace(problems[0], code="AG106", message=message, hint=tr(_ID_HINT))
         )
     if olds and ID.match(new):
         problems += _taken(files, kind, old, new, olds)
@@ -236,18 +242,24 @@ def _not_an_id(
     """AG128, at the list that holds the ids of `kind`, with the closest of them."""
     known = list(dict.fromkeys(f.place.value for f in _found(files, kind.document, kind.at)))
     other = next((k for k in ID_KINDS if k != kind and _definitions(files, k, old)), None)
+    what = tr(kind.what)
     if other is not None:
-        hint = f"{old!r} is {_a(other.what)} id: agreementgen rename {other.name} {old} NEW"
+        hint = tr("{ident!r} is {a_what} id: agreementgen rename {kind} {old} NEW").format(
+            ident=old, a_what=_a(other.what), kind=other.name, old=old
+        )
     elif known:
-        hint = suggestion(old, known, f"known {kind.what} ids: {', '.join(known)}")
+        hint = suggestion(
+            old, known, tr("known {what} ids: {ids}").format(what=what, ids=", ".join(known))
+        )
     else:
-        hint = f"there are no {kind.what} ids"
-    message = f"{old!r} is not {_a(kind.what)} id"
+        hint = tr("there are no {what} ids").format(what=what)
+    message = tr("{ident!r} is not {a_what} id").format(ident=old, a_what=_a(kind.what))
     holders = [f for f in files if f.document == kind.document]
     if not holders:
         pattern = BY_KEY[kind.document].pattern
         shown = display_path(loaded.folder)
-        return Diagnostic(shown, 0, 0, "AG128", message, hint=f"{hint}; there is no {pattern}")
+        hint = tr("{hint}; there is no {file}").format(hint=hint, file=pattern)
+        return Diagnostic(shown, 0, 0, "AG128", message, hint=hint)
     source = holders[0].source
     loc = kind.at[: kind.at.index(ANY)]
     line, col = source.position(loc, key=True)
@@ -259,50 +271,77 @@ def _taken(
 ) -> list[Diagnostic]:
     """AG127: `new` is an id of the kind already, one a reference to it could mean as well,
     a word with a meaning of its own where the kind is referred to, or already referred to."""
-    here = olds[0].note(f"{old!r} is defined here")
+    here = olds[0].note(tr("{ident!r} is defined here").format(ident=old))
     scopes = _scopes(files, kind, old)
     taken = [f for f in _definitions(files, kind, new) if _in_scope(f.file, scopes)]
     if taken:
         hint = (
-            "the old and the new id are the same"
+            tr("the old and the new id are the same")
             if new == old
-            else "choose another id, or rename the other one first"
+            else tr("choose another id, or rename the other one first")
         )
-        message = f"{new!r} already exists as {_a(kind.what)} id"
+        message = tr("{ident!r} already exists as {a_what} id").format(
+            ident=new, a_what=_a(kind.what)
+        )
         return [taken[0].diagnostic("AG127", message, hint, notes=() if new == old else (here,))]
     problems: list[Diagnostic] = []
     for ref in references_to(kind):
         for other in (BY_NAME[name] for name in ref.kinds if name != kind.name):
             if found := _definitions(files, other, new):
-                message = (
-                    f"{new!r} already exists as {_a(other.what)} id, and {ref.label} can be "
-                    f"{_a(kind.what)} or {_a(other.what)}"
+                message = tr(
+                    "{ident!r} already exists as {a_other} id, and {place} can be {a_what} or"
+                    " {a_other}"
+                ).format(
+                    ident=new, a_other=_a(other.what), place=tr(ref.label), a_what=_a(kind.what)
                 )
-                hint = "choose an id that is neither"
+                hint = tr("choose an id that is neither")
                 problems.append(found[0].diagnostic("AG127", message, hint, notes=(here,)))
         for word, meaning in ref.fixed:
             if new == word:
-                message = f"{new!r} cannot be {_a(kind.what)} id: in {ref.label} it means {meaning}"
-                problems.append(olds[0].diagnostic("AG127", message, "choose another id"))
+                message = tr("{ident!r} cannot be {a_what} id: in {place} it means {meaning}")
+                message = message.format(
+                    ident=new, a_what=_a(kind.what), place=tr(ref.label), meaning=tr(meaning)
+                )
+                problems.append(olds[0].diagnostic("AG127", message, tr("choose another id")))
     if problems:
         return _distinct(problems)
     for ref in references_to(kind):
         for used in _found(files, ref.document, ref.at):
             if used.place.value == new and _in_scope(used.file, scopes):
-                message = (
-                    f"{new!r} is already used in {ref.label}, though no {kind.what} has that id"
-                )
-                hint = (
-                    f"renamed, {old!r} would take over this reference: correct it first, or "
-                    "choose another id"
-                )
+                message = tr(
+                    "{ident!r} is already used in {place}, though no {what} has that id"
+                ).format(ident=new, place=tr(ref.label), what=tr(kind.what))
+                hint = tr(
+                    "renamed, {ident!r} would take over this reference: correct it first, or"
+                    " choose another id"
+                ).format(ident=old)
                 return [used.diagnostic("AG127", message, hint, notes=(here,))]
     return []
 
 
+# The kinds of ids with their article, as messages say them: 'a party', 'an activity' (the
+# kinds are those of source/references.py; a test holds this table to them).
+WITH_ARTICLE = {
+    "party": N_("a party"),
+    "department": N_("a department"),
+    "department group": N_("a department group"),
+    "subgroup": N_("a subgroup"),
+    "criterion": N_("a criterion"),
+    "activity": N_("an activity"),
+    "sub-goal": N_("a sub-goal"),
+    "sub-agreement party": N_("a sub-agreement party"),
+    "funder": N_("a funder"),
+    "budget line": N_("a budget line"),
+    "milestone": N_("a milestone"),
+    "scenario": N_("a scenario"),
+}
+
+
 def _a(what: str) -> str:
-    """'a party', 'an activity'."""
-    return f"{'an' if what[0] in 'aeiou' else 'a'} {what}"
+    """'a party', 'an activity' (in the current language)."""
+    if what in WITH_ARTICLE:
+        return tr(WITH_ARTICLE[what])
+    return f"{'an' if what[0] in 'aeiou' else 'a'} {tr(what)}"
 
 
 def _distinct(problems: list[Diagnostic]) -> list[Diagnostic]:
@@ -486,11 +525,12 @@ def _write(
             before = target.read_bytes()
         except (OSError, Outside) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
-            raise InputError([_cannot(file, "AG121", f"file cannot be read: {reason}")]) from None
+            message = tr("file cannot be read: {reason}").format(reason=reason)
+            raise InputError([_cannot(file, "AG121", message)]) from None
         bom = _BOM if before.startswith(_BOM) else b""
         if before[len(bom) :] != file.source.text.encode("utf-8"):
-            message = "the file changed while it was being renamed; nothing was renamed"
-            raise InputError([_cannot(file, "AG121", message, "run the rename again")])
+            message = tr("the file changed while it was being renamed; nothing was renamed")
+            raise InputError([_cannot(file, "AG121", message, tr("run the rename again"))])
         planned.append((target, bom + texts[file.name].encode("utf-8"), before, file))
     written: list[tuple[Path, bytes]] = []
     try:
@@ -502,7 +542,9 @@ def _write(
             with contextlib.suppress(OSError):
                 write_atomic(target, before)
         failed = planned[len(written)][3]
-        message = f"cannot write the file: {exc.strerror or exc}; nothing was renamed"
+        message = tr("cannot write the file: {reason}; nothing was renamed").format(
+            reason=exc.strerror or exc
+        )
         raise InputError([_cannot(failed, "AG124", message)]) from None
     return tuple(
         Change(file.path, file.source.display, len(edits[file.name]))

@@ -28,6 +28,7 @@ import watchfiles
 
 from agreementgen.build.processes import signals_as_interrupts
 from agreementgen.errors import AgreementError, InputError, display_path
+from agreementgen.language import tr
 from agreementgen.preview.app import Hub, create_app
 from agreementgen.preview.state import Preview
 from agreementgen.source.folder import find_agreements
@@ -62,8 +63,10 @@ def agreement_folder(path: Path | None) -> Path:
     if len(folders) > 1:
         names = ", ".join(display_path(folder) for folder in folders)
         raise AgreementError(
-            f"{len(folders)} agreements ({names}); the preview shows one: name its folder, "
-            f"e.g. agreementgen serve {display_path(folders[0])}"
+            tr(
+                "{count} agreements ({names}); the preview shows one: name its folder,"
+                " e.g. agreementgen serve {folder}"
+            ).format(count=len(folders), names=names, folder=display_path(folders[0]))
         )
     return folders[0]
 
@@ -83,8 +86,10 @@ def listen(port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise AgreementError(
-            f"cannot listen on {HOST}:{port}: {exc.strerror or exc}; choose another port with "
-            "--port, or --port 0 for any free one"
+            tr(
+                "cannot listen on {host}:{port}: {reason}; choose another port with"
+                " --port, or --port 0 for any free one"
+            ).format(host=HOST, port=port, reason=exc.strerror or exc)
         ) from exc
     return sock
 

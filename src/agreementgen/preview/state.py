@@ -30,6 +30,7 @@ from agreementgen.errors import (
     sort_diagnostics,
 )
 from agreementgen.files import source_date_epoch, with_core_dates
+from agreementgen.language import ntr, tr
 from agreementgen.render.html import render_html, render_pdf
 from agreementgen.render.word import render_docx
 from agreementgen.source.folder import LoadedAgreement
@@ -289,17 +290,20 @@ def _log(before: Snapshot, after: Snapshot) -> None:
     for failure in after.failures:
         logger.error("%s", failure)
     if after.errors:
-        logger.warning(
-            "%s: %d error%s; the pages show them (and the documents as they were)\n%s",
-            display_path(after.folder),
-            len(after.errors),
-            "s" * (len(after.errors) != 1),
-            "\n".join(d.format() for d in after.errors),
-        )
+        count = len(after.errors)
+        summary = ntr(
+            "{folder}: {count} error; the pages show them (and the documents as they were)",
+            "{folder}: {count} errors; the pages show them (and the documents as they were)",
+            count,
+        ).format(folder=display_path(after.folder), count=count)
+        logger.warning("%s\n%s", summary, "\n".join(d.format() for d in after.errors))
     elif not after.failures:
         changed = changed_documents(before.documents, after.documents)
         if not before.documents:
-            done = f"rendered {len(changed)} document{'s' * (len(changed) != 1)}"
+            done = ntr("rendered {count} document", "rendered {count} documents", len(changed))
+            done = done.format(count=len(changed))
+        elif changed:
+            done = tr("updated {documents}").format(documents=", ".join(changed))
         else:
-            done = "updated " + ", ".join(changed) if changed else "no document changed"
+            done = tr("no document changed")
         logger.info("%s: %s (%.2f s)", display_path(after.folder), done, after.seconds)

@@ -32,6 +32,8 @@ from jinja2.sandbox import MAX_RANGE, SandboxedFormatter, safe_range
 from jinja2.utils import Namespace
 from markupsafe import EscapeFormatter
 
+from agreementgen.language import N_, current_language, tr
+
 # -- bounds -------------------------------------------------------------------------------------
 # A real page is some 100 KB of text, rendered in a tenth of a second with under a megabyte of
 # memory. A few characters of template ask for far more (`('x' * 100000) * 100000`, a loop in a
@@ -98,34 +100,57 @@ def _members(item: Any) -> Iterable[Any] | None:
     return None
 
 
-def limit(size: int, doing: str) -> None:
-    """Refuse what would make a value of more than MAX_LENGTH characters."""
+def limit(size: int, doing: str, **fields: Any) -> None:
+    """Refuse what would make a value of more than MAX_LENGTH characters.
+
+    `doing` says what would make it, a text marked N_ with `fields` to fill in: it is
+    translated only when it is said (the check runs at every step of a template).
+    """
     if size > MAX_LENGTH:
         # A width a template gave can have thousands of digits: not worth showing them all.
-        amount = f"{size:,}" if size < _SHOWN else f"more than {_SHOWN:,}"
+        if size < _SHOWN:
+            message = tr("{doing} would make {amount} characters or items; the most is {most}")
+        else:
+            size = _SHOWN
+            message = tr(
+                "{doing} would make more than {amount} characters or items; the most is {most}"
+            )
         raise TemplateBound(
-            f"{doing} would make {amount} characters or items; the most is {MAX_LENGTH:,}"
+            message.format(
+                doing=_said(doing, fields), amount=thousands(size), most=thousands(MAX_LENGTH)
+            )
         )
 
 
 _SHOWN = 10**18
 
 
-def check_value(value: Any, doing: str) -> None:
+def _said(text: str, fields: dict[str, Any]) -> str:
+    """A text marked N_, translated and filled in (one without fields is taken as it is)."""
+    return tr(text).format(**fields) if fields else tr(text)
+
+
+def thousands(value: int) -> str:
+    """A number with thousands marked as the current language marks them: 50,000 or 50.000."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if current_language() == "da" else text
+
+
+def check_value(value: Any, doing: str, **fields: Any) -> None:
     """Refuse a value that a template made, or is about to write, if it is too large."""
     if isinstance(value, str):
-        limit(len(value), doing)
+        limit(len(value), doing, **fields)
     elif _integer(value):
-        _check_bits(value.bit_length(), doing)
+        _check_bits(value.bit_length(), doing, **fields)
     else:
-        limit(size_of(value), doing)
+        limit(size_of(value), doing, **fields)
 
 
 def _integer(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _number(value: Any) -> bool:
+def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -148,37 +173,49 @@ def check_binop(op: str, left: Any, right: Any) -> None:
     elif op == "*":
         _check_product(left, right)
     elif op in ("+", "-") and _integer(left) and _integer(right):
-        _check_bits(max(left.bit_length(), right.bit_length()) + 1, f"the {_SUMS[op]}")
+        _check_bits(max(left.bit_length(), right.bit_length()) + 1, _SUMS[op])
     elif op == "+" and isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
-        limit(size_of(left) + size_of(right), "adding these")
+        limit(size_of(left) + size_of(right), N_("adding these"))
     elif op == "%" and isinstance(left, str):
-        limit(printf_size(left, right), "formatting with '%'")
+        limit(printf_size(left, right), N_("formatting with '%'"))
 
 
 _SEQUENCES = (str, list, tuple)
-_SUMS = {"+": "sum", "-": "difference"}
+_SUMS = {"+": N_("the sum"), "-": N_("the difference")}
 
 
 def _check_power(base: Any, exponent: Any) -> None:
-    if _number(exponent) and abs(exponent) > MAX_EXPONENT:
-        raise TemplateBound(f"an exponent over {MAX_EXPONENT:,} is too large for a template")
+    if _is_number(exponent) and abs(exponent) > MAX_EXPONENT:
+        raise TemplateBound(
+            tr("an exponent over {most} is too large for a template").format(
+                most=thousands(MAX_EXPONENT)
+            )
+        )
     if _integer(base) and _integer(exponent) and exponent > 0:
-        _check_bits(abs(base).bit_length() * exponent, "the power")
+        _check_bits(abs(base).bit_length() * exponent, N_("the power"))
 
 
 def _check_product(left: Any, right: Any) -> None:
     count, other = (right, left) if _integer(right) else (left, right)
     if _integer(count) and isinstance(other, _SEQUENCES):
         if count > MAX_REPEAT:
-            raise TemplateBound(f"repeating a text or list over {MAX_REPEAT:,} times is too much")
-        limit(size_of(other) * count, f"repeating it {count:,} times")
+            raise TemplateBound(
+                tr("repeating a text or list over {most} times is too much").format(
+                    most=thousands(MAX_REPEAT)
+                )
+            )
+        limit(size_of(other) * count, N_("repeating it {count} times"), count=thousands(count))
     elif _integer(left) and _integer(right):
-        _check_bits(abs(left).bit_length() + abs(right).bit_length(), "the product")
+        _check_bits(abs(left).bit_length() + abs(right).bit_length(), N_("the product"))
 
 
-def _check_bits(bits: int, what: str) -> None:
+def _check_bits(bits: int, what: str, **fields: Any) -> None:
     if bits > MAX_BITS:
-        raise TemplateBound(f"{what} would have about {bits:,} bits; the most is {MAX_BITS:,}")
+        raise TemplateBound(
+            tr("{what} would have about {bits} bits; the most is {most}").format(
+                what=_said(what, fields), bits=thousands(bits), most=thousands(MAX_BITS)
+            )
+        )
 
 
 def bounded_range(*args: Any) -> range:
@@ -186,7 +223,9 @@ def bounded_range(*args: Any) -> range:
     try:
         return safe_range(*args)
     except OverflowError:
-        raise TemplateBound(f"a range of more than {MAX_RANGE:,} numbers is too long") from None
+        raise TemplateBound(
+            tr("a range of more than {most} numbers is too long").format(most=thousands(MAX_RANGE))
+        ) from None
 
 
 # -- formats ------------------------------------------------------------------------------------
@@ -236,7 +275,7 @@ class BoundedFormatter(SandboxedFormatter):
         self.written = 0
 
     def format_field(self, value: Any, format_spec: str) -> Any:
-        limit(self.written + size_of(value) + _spec_size(format_spec), "the format")
+        limit(self.written + size_of(value) + _spec_size(format_spec), N_("the format"))
         text = super().format_field(value, format_spec)
         self.written += len(text)
         return text
@@ -309,7 +348,7 @@ def check_call(
         return args
     if name == "join" and args and isinstance(args[0], Iterator):
         args = (list(args[0]), *args[1:])
-    limit(_text_method_size(owner, name, args, kwargs), f"{name}()")
+    limit(_text_method_size(owner, name, args, kwargs), "{name}()", name=name)
     return args
 
 
@@ -324,6 +363,9 @@ _FILTER_SIZES: dict[str, Callable[[Mapping[str, Any]], int]] = {
     "wordwrap": lambda a: _wrap_size(a["s"], a["wrapstring"]),
     "batch": lambda a: _count(a["linecount"]) if a["fill_with"] is not None else 0,
 }
+
+
+_FILTER = N_("the filter {name!r}")
 
 
 def _indent_size(text: Any, width: Any) -> int:
@@ -349,11 +391,11 @@ def bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any
     @functools.wraps(function)
     def bounded(*args: Any, **kwargs: Any) -> Any:
         for value in (*args[skip:], *kwargs.values()):
-            limit(size_of(value), f"the filter {name!r}")
+            limit(size_of(value), _FILTER, name=name)
         if estimate is not None and signature is not None:
             args, kwargs = _estimated(name, signature, estimate, args, kwargs)
         result = function(*args, **kwargs)
-        check_value(result, f"the filter {name!r}")
+        check_value(result, _FILTER, name=name)
         return result
 
     return bounded
@@ -375,7 +417,7 @@ def _estimated(
     bound.apply_defaults()
     if name == "join" and isinstance(bound.arguments["value"], Iterator):
         bound.arguments["value"] = list(bound.arguments["value"])
-    limit(estimate(bound.arguments), f"the filter {name!r}")
+    limit(estimate(bound.arguments), _FILTER, name=name)
     return bound.args, bound.kwargs
 
 
@@ -388,14 +430,18 @@ def join_written(pieces: Iterable[str]) -> str:
     """
     if not isinstance(pieces, Generator):
         parts = pieces if isinstance(pieces, list) else list(pieces)
-        limit(sum(map(len, parts)), "the template's text")
+        limit(sum(map(len, parts)), N_("the template's text"))
         return "".join(parts)
     parts, size = [], 0
     try:
         for piece in pieces:
             size += len(piece)
             if size > MAX_LENGTH:
-                raise TemplateBound(f"the template writes more than {MAX_LENGTH:,} characters")
+                raise TemplateBound(
+                    tr("the template writes more than {most} characters").format(
+                        most=thousands(MAX_LENGTH)
+                    )
+                )
             parts.append(piece)
     except TemplateBound as exc:
         if inspect.getgeneratorstate(pieces) != inspect.GEN_SUSPENDED:

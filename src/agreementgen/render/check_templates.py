@@ -12,8 +12,9 @@ from jinja2 import nodes
 
 from agreementgen.checks.agreement import Context, check_templates_folder
 from agreementgen.errors import Diagnostic, Severity, display_path
+from agreementgen.language import N_, tr
 from agreementgen.render.context import CONTEXTS
-from agreementgen.render.problems import not_word, unclosed_tags, word_place
+from agreementgen.render.problems import STYLE_HINT, not_word, unclosed_tags, word_place
 from agreementgen.render.template_walk import walk
 from agreementgen.render.templating import environment_of
 from agreementgen.render.word import CONTENT_STYLES
@@ -149,12 +150,21 @@ def _parse(
         tree = environment.parse(source, name, str(path))
         environment.compile(tree, name, str(path))  # unknown filters and tests
     except jinja2.TemplateSyntaxError as exc:
-        message = f"template syntax error: {exc.message}"
+        message = tr("template syntax error: {reason}").format(reason=exc.message)
         if part is None:
             return None, [Diagnostic(display_path(path), exc.lineno, 0, "AG183", message)]
         where = word_place(source, exc.lineno, part)
         return None, [Diagnostic(display_path(path), 0, 0, "AG183", where + message)]
     return tree, []
+
+
+# The styles content is written in, by their kind (python-docx's WD_STYLE_TYPE).
+_NO_STYLE = {
+    "PARAGRAPH": N_("the Word template has no paragraph style {style!r}"),
+    "CHARACTER": N_("the Word template has no character style {style!r}"),
+    "TABLE": N_("the Word template has no table style {style!r}"),
+    "LIST": N_("the Word template has no list style {style!r}"),
+}
 
 
 def _word_parts(
@@ -187,9 +197,8 @@ def _word_parts(
                         0,
                         0,
                         "AG190",
-                        f"the Word template has no {kind.name.lower()} style {style!r}",
-                        hint="add the style in Word, or copy it from agreementgen's "
-                        "templates/agreement.docx",
+                        tr(_NO_STYLE[kind.name]).format(style=style),
+                        hint=tr(STYLE_HINT),
                     )
                 )
     parts: dict[str, tuple[str, Any]] = {}

@@ -19,6 +19,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from agreementgen.errors import Diagnostic, Severity, display_path
+from agreementgen.language import N_, tr
 from agreementgen.render.bounds import TemplateBound
 from agreementgen.source.templates import (
     AGREEMENT_HTML,
@@ -29,15 +30,19 @@ from agreementgen.source.templates import (
 from agreementgen.text.prose import markup_text
 from agreementgen.views.document import Document, SimpleDocument
 
-SANDBOX_HINT = (
-    "templates run in a sandbox: attributes starting with '_', Python internals, files and "
-    "the template machinery are not available"
+# Hints, marked here and translated where they are said (tr(SANDBOX_HINT)).
+SANDBOX_HINT = N_(
+    "templates run in a sandbox: attributes starting with '_', Python internals, files and"
+    " the template machinery are not available"
 )
-BOUND_HINT = (
-    "templates run in a sandbox that bounds the size of what they make, and the time and "
-    "memory a render takes"
+BOUND_HINT = N_(
+    "templates run in a sandbox that bounds the size of what they make, and the time and"
+    " memory a render takes"
 )
-CHECK_HINT = "`agreementgen check-templates` lists every name the templates use that is not given"
+CHECK_HINT = N_(
+    "`agreementgen check-templates` lists every name the templates use that is not given"
+)
+STYLE_HINT = N_("add the style in Word, or copy it from agreementgen's templates/agreement.docx")
 # A resource the PDF was not allowed to read (REFUSED, a warning), and how much of its URL the
 # warning shows.
 REFUSED = "AG191"
@@ -48,10 +53,13 @@ class MissingStyle(LookupError):
     """The Word template lacks a style that content is written in, or it is of another kind."""
 
     def __init__(self, name: str, problem: str = "") -> None:
+        """`problem` says what is wrong with the style, a phrase marked N_ (translated here)."""
         super().__init__(
-            f"the Word template's style {name!r} {problem}"
+            tr("the Word template's style {name!r} {problem}").format(
+                name=name, problem=tr(problem)
+            )
             if problem
-            else f"the Word template has no style {name!r}"
+            else tr("the Word template has no style {name!r}").format(name=name)
         )
         self.name = name
 
@@ -76,7 +84,7 @@ def render_problem(
         return None
     code, message, hint = _describe(exc)
     where = display_path(path) if path is not None else "template"
-    return Diagnostic(where, line, 0, code, f"{message} ({_rendering(document)})", hint=hint)
+    return Diagnostic(where, line, 0, code, _rendering("", message, document), hint=hint)
 
 
 def refused_resources(
@@ -99,10 +107,12 @@ def refused_resources(
             0,
             0,
             REFUSED,
-            f"the PDF may not read {_short(url, URL_SHOWN)}; it is left out",
+            tr("the PDF may not read {url}; it is left out").format(url=_short(url, URL_SHOWN)),
             Severity.WARNING,
-            hint="a PDF reads only data: URIs and its fonts: put a picture or style in the "
-            "page as a data: URI",
+            hint=tr(
+                "a PDF reads only data: URIs and its fonts: put a picture or style in the"
+                " page as a data: URI"
+            ),
         )
         for url in dict.fromkeys(urls)
     ]
@@ -140,21 +150,27 @@ def word_problem(
         return None
     code, message, hint = _describe(exc)
     place = _paragraph_place(exc, frames)
-    suffix = f" ({_rendering(document)})"
-    return Diagnostic(where, 0, 0, code, f"{place}{message}{suffix}", hint=hint)
+    return Diagnostic(where, 0, 0, code, _rendering(place, message, document), hint=hint)
 
 
 def not_word(path: Path, exc: BaseException) -> Diagnostic:
     import zipfile
 
-    reason = _reason(exc) if zipfile.is_zipfile(path) else "it is not a .docx file"
+    if zipfile.is_zipfile(path):
+        message = tr("{file} cannot be read as a Word document: {reason}").format(
+            file=path.name, reason=_reason(exc)
+        )
+    else:
+        message = tr("{file} cannot be read as a Word document: it is not a .docx file").format(
+            file=path.name
+        )
     return Diagnostic(
         display_path(path),
         0,
         0,
         "AG182",
-        f"{path.name} cannot be read as a Word document: {reason}",
-        hint="save it from Word as a Word document (*.docx); .doc and .dotx will not do",
+        message,
+        hint=tr("save it from Word as a Word document (*.docx); .doc and .dotx will not do"),
     )
 
 
@@ -176,9 +192,11 @@ def unclosed_tags(docx: Any, path: Path) -> list[Diagnostic]:
                         0,
                         0,
                         "AG183",
-                        f"{label}paragraph {number} “{_short(text)}”: {opened!r} is not closed "
-                        "in its paragraph",
-                        hint="a tag opens and closes in one paragraph: {{ … }}, {% … %}, {# … #}",
+                        _paragraph(label, number, text)
+                        + tr("{tag!r} is not closed in its paragraph").format(tag=opened),
+                        hint=tr("a tag opens and closes in one paragraph: {tags}").format(
+                            tags="{{ … }}, {% … %}, {# … #}"
+                        ),
                     )
                 )
     return problems
@@ -207,14 +225,31 @@ def _word_story(docx: Any) -> Iterator[tuple[str, Any]]:
     yield "", docx.part
     for rel in docx.part.rels.values():
         if rel.reltype == RELATIONSHIP_TYPE.HEADER:
-            yield "header, ", rel.target_part
+            yield "header", rel.target_part
         elif rel.reltype == RELATIONSHIP_TYPE.FOOTER:
-            yield "footer, ", rel.target_part
+            yield "footer", rel.target_part
 
 
-def _rendering(document: Document | SimpleDocument) -> str:
+# Where in a Word part a paragraph is, by the part's kind ('' for the body): the start of a
+# message, followed by what is wrong there.
+_PARAGRAPH = {
+    "": N_("paragraph {number} “{text}”: "),
+    "header": N_("header, paragraph {number} “{text}”: "),
+    "footer": N_("footer, paragraph {number} “{text}”: "),
+    "footnotes": N_("footnotes, paragraph {number} “{text}”: "),
+}
+
+
+def _paragraph(label: str, number: int, text: str) -> str:
+    return tr(_PARAGRAPH[label]).format(number=number, text=_short(text))
+
+
+def _rendering(place: str, message: str, document: Document | SimpleDocument) -> str:
+    """The message of a failed render: where in the template, what, and of which document."""
     area = document.area_name if isinstance(document, Document) else document.subtitle
-    return f"while rendering {document.title}, {area}"
+    return tr("{place}{message} (while rendering {title}, {area})").format(
+        place=place, message=message, title=document.title, area=area
+    )
 
 
 def _reason(exc: BaseException) -> str:
@@ -225,29 +260,36 @@ def _describe(exc: BaseException) -> tuple[str, str, str]:
     """Return the code, message and hint for an exception a template caused."""
 
     if isinstance(exc, UnreadableTemplate):
-        return "AG182", exc.message or "template cannot be read", ""
+        return "AG182", exc.message or tr("template cannot be read"), ""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return "AG183", f"template syntax error: {exc.message}", ""
+        return "AG183", tr("template syntax error: {reason}").format(reason=exc.message), ""
     if isinstance(exc, jinja2.TemplateNotFound):
-        message = f"template {exc.name!r} not found"
+        message = tr("template {name!r} not found").format(name=exc.name)
         if exc.message and exc.message != exc.name:
             message = exc.message
-        hint = "a template may include only templates of its own folder or the built-in ones"
+        hint = tr("a template may include only templates of its own folder or the built-in ones")
         return "AG187", message, hint
     if isinstance(exc, TemplateBound):
-        return "AG185", f"refused: {exc.message or exc}", BOUND_HINT
+        return "AG185", _refused(exc.message or exc), tr(BOUND_HINT)
     if isinstance(exc, SecurityError):
-        return "AG185", f"refused: {exc.message or exc}", SANDBOX_HINT
+        return "AG185", _refused(exc.message or exc), tr(SANDBOX_HINT)
     if isinstance(exc, MemoryError):
-        return "AG185", "refused: the render ran out of memory", BOUND_HINT
+        return "AG185", _refused(tr("the render ran out of memory")), tr(BOUND_HINT)
     if isinstance(exc, jinja2.UndefinedError):
-        return "AG184", _tidy(exc.message or str(exc)), CHECK_HINT
+        return "AG184", _tidy(exc.message or str(exc)), tr(CHECK_HINT)
     if isinstance(exc, MissingStyle):
-        hint = "add the style in Word, or copy it from agreementgen's templates/agreement.docx"
-        return "AG190", str(exc), hint
+        return "AG190", str(exc), tr(STYLE_HINT)
     if isinstance(exc, jinja2.TemplateError):
-        return "AG186", f"template error: {exc.message or exc}", ""
-    return "AG186", f"template failed: {type(exc).__name__}: {exc}", ""
+        return "AG186", tr("template error: {reason}").format(reason=exc.message or exc), ""
+    return (
+        "AG186",
+        tr("template failed: {error}: {reason}").format(error=type(exc).__name__, reason=exc),
+        "",
+    )
+
+
+def _refused(reason: object) -> str:
+    return tr("refused: {reason}").format(reason=reason)
 
 
 def _tidy(message: str) -> str:
@@ -293,7 +335,7 @@ def _paragraph_place(exc: BaseException, frames: list[tuple[types.FrameType, int
         elif frame.f_code.co_name == "render_xml_part":
             source, part = frame.f_locals.get("src_xml", ""), frame.f_locals.get("part")
         elif frame.f_code.co_name == "render_properties":
-            return f"document property {frame.f_locals.get('prop', '')!r}: "
+            return _property(frame.f_locals.get("prop", ""))
     if not source or not line:
         return ""
     return word_place(source, line, part, needle=_needle(exc))
@@ -305,16 +347,20 @@ def word_place(source: str, line: int, part: Any, *, needle: str = "") -> str:
     `part` is a part of the document, or the name of a document property (a string).
     """
     if isinstance(part, str):
-        return f"document property {part!r}: "
+        return _property(part)
     number, text = locate_paragraph(source, line, part, needle=needle)
-    return f"{_part_label(part)}paragraph {number} “{_short(text)}”: "
+    return _paragraph(_part_label(part), number, text)
+
+
+def _property(name: object) -> str:
+    return tr("document property {name!r}: ").format(name=name)
 
 
 def _part_label(part: Any) -> str:
     name = str(getattr(part, "partname", ""))
     for kind in ("header", "footer", "footnotes"):
         if f"/{kind}" in name:
-            return f"{kind}, "
+            return kind
     return ""
 
 

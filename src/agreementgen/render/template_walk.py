@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import collections.abc
 import dataclasses
-import difflib
 import functools
 import inspect
 import types
@@ -20,6 +19,8 @@ from typing import Any, Union
 from jinja2 import nodes
 from markupsafe import Markup
 
+from agreementgen.errors import suggestion
+from agreementgen.language import tr
 from agreementgen.render.context import JINJA_GLOBALS, PARTIAL_CONTEXT
 from agreementgen.render.problems import SANDBOX_HINT
 from agreementgen.render.templating import UNTOUCHABLE
@@ -263,7 +264,7 @@ class _Walk:
             return ""
         name = template.value
         if name not in self.trees and not missing_ok:
-            self.report(line, "AG187", f"template {name!r} not found", "")
+            self.report(line, "AG187", tr("template {name!r} not found").format(name=name), "")
             return ""
         return name
 
@@ -323,7 +324,8 @@ class _Walk:
         if name in JINJA_GLOBALS:
             return ANY
         names = [*context, *JINJA_GLOBALS]
-        self.report(line, "AG188", f"unknown variable {name!r}", _did_you_mean(name, names))
+        message = tr("unknown variable {name!r}").format(name=name)
+        self.report(line, "AG188", message, suggestion(name, names))
         return ANY
 
     def member(
@@ -335,19 +337,25 @@ class _Walk:
                 return ANY
         owner = self.expr(base, scopes)
         text = f"{_text(base)}.{name}"
-        refused = f"{text!r} is not available to templates"
         if name.startswith("_") or _untouchable(owner):
-            self.report(node.lineno, "AG185", refused, SANDBOX_HINT)
+            self.refuse(node.lineno, text)
             return ANY
         found_ty = attribute(owner, name)
         if found_ty is None:
-            message = f"{text!r}: {_type_name(owner)} has no attribute {name!r}"
-            self.report(node.lineno, "AG188", message, _did_you_mean(name, _attribute_names(owner)))
+            message = tr("{text!r}: {type} has no attribute {name!r}").format(
+                text=text, type=_type_name(owner), name=name
+            )
+            self.report(node.lineno, "AG188", message, suggestion(name, _attribute_names(owner)))
             return ANY
         if _untouchable(found_ty):
-            self.report(node.lineno, "AG185", refused, SANDBOX_HINT)
+            self.refuse(node.lineno, text)
             return ANY
         return found_ty
+
+    def refuse(self, line: int, text: str) -> None:
+        """Report a name the sandbox keeps from templates."""
+        message = tr("{text!r} is not available to templates").format(text=text)
+        self.report(line, "AG185", message, tr(SANDBOX_HINT))
 
     def call(self, node: nodes.Call, scopes: list[dict[str, Any]]) -> None:
         target: Any = None
@@ -400,11 +408,6 @@ def _text(node: nodes.Node) -> str:
     if isinstance(node, nodes.Const):
         return repr(node.value)
     return "…"
-
-
-def _did_you_mean(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else ""
 
 
 def walk(trees: dict[str, nodes.Template], contexts: dict[str, dict[str, Any]]) -> list[Finding]:

@@ -24,6 +24,7 @@ from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from agreementgen.language import N_
 from agreementgen.render.bounds import (
     MAX_LENGTH,
     BoundedCodeGenerator,
@@ -105,7 +106,10 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         result = super().call(context, obj, *args, **kwargs)
         if not isinstance(result, str) or len(result) > MAX_LENGTH:  # texts are most: quick
             name = getattr(obj, "__name__", None)
-            check_value(result, f"{name}()" if isinstance(name, str) else "the call")
+            if isinstance(name, str):
+                check_value(result, "{name}()", name=name)
+            else:
+                check_value(result, N_("the call"))
         return result
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
@@ -135,7 +139,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def joined(self, operands: tuple[Any, ...], escaping: bool) -> str:
         """`a ~ b ~ …`: the operands written out as text one after the other."""
-        limit(sum(size_of(operand) for operand in operands), "joining these with '~'")
+        limit(sum(size_of(operand) for operand in operands), N_("joining these with '~'"))
         return markup_join(operands) if escaping else str_join(operands)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -163,7 +167,7 @@ def _finalize(value: Any) -> Any:
     """What a `{{ }}` expression writes: plain text that docxtpl would change is escaped here,
     its escapes kept; anything else is left to autoescape. A value too large to write out
     (a list built by nesting) is refused before it is turned into text."""
-    check_value(value, "writing this value")
+    check_value(value, N_("writing this value"))
     if isinstance(value, str) and not isinstance(value, Markup) and _DOCXTPL_ESCAPE.search(value):
         return Markup(keep_underscores(str(escape(value))))
     return value

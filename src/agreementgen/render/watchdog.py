@@ -18,7 +18,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from agreementgen.render.bounds import TemplateBound
+from agreementgen.language import tr
+from agreementgen.render.bounds import TemplateBound, thousands
 
 # One render of a template (an HTML page, a Word file) takes under a second, the first one
 # compiling the template included, and grows the process by under a megabyte: ten seconds leave
@@ -93,9 +94,11 @@ class _Watch:
         if self.done or now < self.quiet_until:
             return
         if now > self.started + self.seconds:
-            over = f"rendering took longer than {self.seconds:g} seconds"
+            over = tr("rendering took longer than {seconds:g} seconds").format(seconds=self.seconds)
         elif _memory() > self.ceiling:
-            over = f"rendering took more than {self.memory // 2**20:,} MiB of memory"
+            over = tr("rendering took more than {memory} MiB of memory").format(
+                memory=thousands(self.memory // 2**20)
+            )
         else:
             return
         self.quiet_until = now + _AGAIN

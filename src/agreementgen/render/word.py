@@ -42,6 +42,7 @@ from markupsafe import Markup
 
 from agreementgen.errors import InputError
 from agreementgen.files import office_file
+from agreementgen.language import N_
 from agreementgen.render.problems import MissingStyle, unclosed_tags, word_problem
 from agreementgen.render.templating import environment_of, keep_underscores
 from agreementgen.render.watchdog import watched_render
@@ -75,6 +76,13 @@ _STYLE_TAGS = {
     WD_STYLE_TYPE.PARAGRAPH: "w:pStyle",
     WD_STYLE_TYPE.CHARACTER: "w:rStyle",
     WD_STYLE_TYPE.TABLE: "w:tblStyle",
+}
+# What is wrong with a style of another kind than the content needs (MissingStyle's problem).
+_KIND_PROBLEMS = {
+    WD_STYLE_TYPE.PARAGRAPH: N_("is not a paragraph style"),
+    WD_STYLE_TYPE.CHARACTER: N_("is not a character style"),
+    WD_STYLE_TYPE.TABLE: N_("is not a table style"),
+    WD_STYLE_TYPE.LIST: N_("is not a list style"),
 }
 # How a run's text maps to its content (see _run_text), and the characters XML 1.0 does not
 # allow (lxml refuses the same).
@@ -279,7 +287,7 @@ class _Writer:
             except KeyError:
                 raise MissingStyle(name) from None
             if style.type != kind:
-                raise MissingStyle(name, f"is not a {kind.name.lower()} style")
+                raise MissingStyle(name, _KIND_PROBLEMS[kind])
             self._styles[name] = style
         return self._styles[name]
 
@@ -391,7 +399,7 @@ class _Writer:
     def _style_num_id(self, name: str) -> int:
         num_id = self.style(name).element.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
         if num_id is None:
-            raise MissingStyle(name, "has no numbering (bullets or numbers)")
+            raise MissingStyle(name, N_("has no numbering (bullets or numbers)"))
         return int(num_id.get(qn("w:val")))
 
     def _abstract_num_id(self, num_id: int) -> int:

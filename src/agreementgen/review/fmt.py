@@ -28,6 +28,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from agreementgen.errors import AgreementError, Diagnostic, display_path
 from agreementgen.files import write_atomic
 from agreementgen.kinds import KINDS, Kind, document_files, kind_of
+from agreementgen.language import ntr, tr
 from agreementgen.source.confine import Outside, confined
 from agreementgen.source.folder import find_agreements
 
@@ -333,14 +334,20 @@ class _Formatter:
             if not text[:column].strip() and dash in ("-", "- "):
                 return line
             line -= 1
-        raise _Layout(f"line {item.start_mark.line + 1}: a list item without its '-'")
+        raise _Layout(
+            tr("line {line}: a list item without its '-'").format(line=item.start_mark.line + 1)
+        )
 
     def _lead(self, start: int, line: int, delta: int) -> list[str]:
         """Return the comment and blank lines from `start` up to `line`, re-indented."""
         lead = self.lines[start:line]
         for number, text in enumerate(lead, start + 1):
             if not _is_comment_or_blank(text):
-                raise _Layout(f"line {number}: text where a comment or a key was expected")
+                raise _Layout(
+                    tr("line {line}: text where a comment or a key was expected").format(
+                        line=number
+                    )
+                )
         return [_shift(text, delta) if text.strip() else "" for text in lead]
 
     # -- collections --
@@ -364,7 +371,11 @@ class _Formatter:
                 or key_node.start_mark.column != column
                 or key_node.end_mark.line != line
             ):
-                raise _Layout(f"line {line + 1}: a key that is not a plain text on one line")
+                raise _Layout(
+                    tr("line {line}: a key that is not a plain text on one line").format(
+                        line=line + 1
+                    )
+                )
             # Comments and blank lines above a key belong to it and move with it, except
             # comments indented deeper than the key: they end the entry above.
             lead = self._lead(start, line, indent - column)
@@ -398,7 +409,9 @@ class _Formatter:
                 return literal
         if _block(value):
             if value.start_mark.line == line:
-                raise _Layout(f"line {line + 1}: a nested mapping on its key's line")
+                raise _Layout(
+                    tr("line {line}: a nested mapping on its key's line").format(line=line + 1)
+                )
             head = _shift(self.lines[line], delta)
             return [head, *self._collection(value, annotation, line + 1, indent + 2)]
         head = self.lines[line][key.start_mark.column : key.end_mark.column] + ":"
@@ -439,7 +452,7 @@ class _Formatter:
         first = next(i for i, text in enumerate(lines) if not _is_comment_or_blank(text))
         text = lines[first]
         if text[: indent + 2].strip():
-            raise _Layout("a list item indented less than its dash")
+            raise _Layout(tr("a list item indented less than its dash"))
         # Comments that moved above the item's first key now sit above its dash.
         above = [_shift(line, -2) for line in lines[:first]]
         return [*above, " " * indent + "- " + text[indent + 2 :], *lines[first + 1 :]]
@@ -543,7 +556,9 @@ def _parse(text: str) -> tuple[Node | None, Any]:
         node = yaml_parser().compose(text)
         data = to_plain(yaml_parser().load(text))
     except Exception as exc:  # any YAML error: the file is reported, never half-formatted
-        raise FormatError(f"the YAML cannot be read ({type(exc).__name__})") from exc
+        raise FormatError(
+            tr("the YAML cannot be read ({error})").format(error=type(exc).__name__)
+        ) from exc
     return node, data
 
 
@@ -608,18 +623,24 @@ def format_text(text: str, model: type[BaseModel]) -> str:
     if odd:
         # YAML counts these as line breaks and the formatter's lines would not match its
         # positions; they are rare (pasted from Word) and best replaced by hand.
-        raise FormatError(f"the file holds a line break other than \\n (U+{ord(odd.group()):04X})")
+        raise FormatError(
+            tr("the file holds a line break other than \\n (U+{code:04X})").format(
+                code=ord(odd.group())
+            )
+        )
     node, data = _parse(source)
     result = _format(source, node, model)
     if result != source:
         new_node, new_data = _parse(result)
         where = _difference(data, new_data, model)
         if where is not None:
-            raise FormatError(f"the result would change the data at {where}")
+            raise FormatError(tr("the result would change the data at {where}").format(where=where))
         again = _format(result, new_node, model)
         if again != result:
             line = _first_difference(result, again)
-            raise FormatError(f"the result is not stable (a second pass changes line {line})")
+            raise FormatError(
+                tr("the result is not stable (a second pass changes line {line})").format(line=line)
+            )
     return result.replace("\n", "\r\n") if crlf else result
 
 
@@ -656,20 +677,34 @@ class FormatReport:
     def summary(self) -> str:
         """Return black's closing line, e.g. '1 file would be reformatted, 2 files would be
         left unchanged.'."""
-        would = "would be " if not self.write else ""
         parts = []
-        if self.changed:
-            parts.append(f"{_files(len(self.changed))} {would}reformatted")
-        if self.unchanged:
-            parts.append(f"{_files(len(self.unchanged))} {would}left unchanged")
-        if self.failed:
-            fail = "would fail" if not self.write else "failed"
-            parts.append(f"{_files(len(self.failed))} {fail} to reformat")
-        return ", ".join(parts) + "." if parts else "No files to format."
-
-
-def _files(count: int) -> str:
-    return f"{count} file{'s' * (count != 1)}"
+        if n := len(self.changed):
+            if self.write:
+                text = ntr("{count} file reformatted", "{count} files reformatted", n)
+            else:
+                text = ntr(
+                    "{count} file would be reformatted", "{count} files would be reformatted", n
+                )
+            parts.append(text.format(count=n))
+        if n := len(self.unchanged):
+            if self.write:
+                text = ntr("{count} file left unchanged", "{count} files left unchanged", n)
+            else:
+                text = ntr(
+                    "{count} file would be left unchanged",
+                    "{count} files would be left unchanged",
+                    n,
+                )
+            parts.append(text.format(count=n))
+        if n := len(self.failed):
+            if self.write:
+                text = ntr("{count} file failed to reformat", "{count} files failed to reformat", n)
+            else:
+                text = ntr(
+                    "{count} file would fail to reformat", "{count} files would fail to reformat", n
+                )
+            parts.append(text.format(count=n))
+        return ", ".join(parts) + "." if parts else tr("No files to format.")
 
 
 @dataclass(frozen=True)
@@ -705,12 +740,12 @@ def find_yaml_files(paths: Sequence[Path]) -> tuple[list[YamlFile], list[Diagnos
                     0,
                     0,
                     "AG117" if folder is not None else "AG119",
-                    "not a document agreementgen knows"
+                    tr("not a document agreementgen knows")
                     if folder is not None
-                    else "not in an agreement folder",
-                    hint=f"document files are: {known}"
+                    else tr("not in an agreement folder"),
+                    hint=tr("document files are: {files}").format(files=known)
                     if folder is not None
-                    else f"an agreement folder holds {AGREEMENT_FILE}",
+                    else tr("an agreement folder holds {file}").format(file=AGREEMENT_FILE),
                 )
             )
             continue
@@ -753,7 +788,8 @@ def _format_file(file: YamlFile, report: FormatReport, *, diff: bool) -> None:
         formatted = format_text(source.text, kind.model)
     except FormatError as exc:
         report.failed.append(shown)
-        report.messages.append(f"{shown}: error: cannot format: {exc.message}")
+        message = tr("cannot format: {reason}").format(reason=exc.message)
+        report.messages.append(f"{shown}: error: {message}")
         return
     if formatted == source.text:
         report.unchanged.append(shown)
@@ -767,12 +803,14 @@ def _format_file(file: YamlFile, report: FormatReport, *, diff: bool) -> None:
             _write(confined(path, file.folder), formatted)
         except (OSError, Outside) as exc:
             report.failed.append(shown)
-            report.messages.append(
-                f"{shown}: error: cannot write: {getattr(exc, 'strerror', None) or exc}"
+            message = tr("cannot write: {reason}").format(
+                reason=getattr(exc, "strerror", None) or exc
             )
+            report.messages.append(f"{shown}: error: {message}")
             return
     report.changed.append(shown)
-    report.messages.append(f"reformatted {shown}" if report.write else f"would reformat {shown}")
+    done = tr("reformatted {file}") if report.write else tr("would reformat {file}")
+    report.messages.append(done.format(file=shown))
 
 
 def _write(path: Path, text: str) -> None:

@@ -25,8 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 from agreementgen.errors import Diagnostic, InputError, Severity
 from agreementgen.files import destination_problems, office_file, output_errors, write_atomic
+from agreementgen.language import tr
 from agreementgen.review.diff import align
-from agreementgen.review.revisions import Repository, Revision, read_agreement_at
+from agreementgen.review.revisions import (
+    WORKTREE_LABEL,
+    Repository,
+    Revision,
+    read_agreement_at,
+)
 from agreementgen.source.names import AGREEMENT_FILE
 
 if TYPE_CHECKING:
@@ -170,7 +176,9 @@ def _targets(
                     0,
                     0,
                     "AG154",
-                    f"no agreement folder or document here at {before.label} or {after.label}",
+                    tr("no agreement folder or document here at {old} or {new}").format(
+                        old=before.name or tr(WORKTREE_LABEL), new=after.name or tr(WORKTREE_LABEL)
+                    ),
                 )
             )
         for folder in found.values():

@@ -16,12 +16,13 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from agreementgen.errors import Diagnostic, InputError, display_path
+from agreementgen.language import N_, tr
 from agreementgen.source.names import AGREEMENT_FILE, DEFAULT_ROOT
 
 if TYPE_CHECKING:
     from agreementgen.source.folder import LoadedAgreement
 
-WORKTREE_LABEL = "working tree"
+WORKTREE_LABEL = N_("working tree")  # said in messages as tr(WORKTREE_LABEL)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,14 @@ class Repository:
             result = _git(here, "rev-parse", "--show-toplevel")
         except FileNotFoundError:
             raise InputError(
-                [_problem(".", "AG150", "git is not installed", "install git to compare revisions")]
+                [
+                    _problem(
+                        ".",
+                        "AG150",
+                        tr("git is not installed"),
+                        tr("install git to compare revisions"),
+                    )
+                ]
             ) from None
         if result.returncode != 0:
             raise InputError(
@@ -72,8 +80,8 @@ class Repository:
                     _problem(
                         ".",
                         "AG150",
-                        "not inside a git repository",
-                        "run the command in a checkout of the agreements repository",
+                        tr("not inside a git repository"),
+                        tr("run the command in a checkout of the agreements repository"),
                     )
                 ]
             )
@@ -99,8 +107,8 @@ class Repository:
                     _problem(
                         name,
                         "AG151",
-                        "unknown revision: not a commit, branch or tag of this repository",
-                        "see `git log --oneline` for commits; a branch must be fetched first",
+                        tr("unknown revision: not a commit, branch or tag of this repository"),
+                        tr("see `git log --oneline` for commits; a branch must be fetched first"),
                     )
                 ]
             )
@@ -134,7 +142,7 @@ class Repository:
             inside = absolute.relative_to(self.root).as_posix()
         except ValueError:
             raise InputError(
-                [_problem(str(path), "AG152", "the path is outside the git repository")]
+                [_problem(str(path), "AG152", tr("the path is outside the git repository"))]
             ) from None
         return "" if inside == "." else inside
 
@@ -276,7 +284,13 @@ class Repository:
             )
             if result.returncode != 0:
                 raise InputError(
-                    [_problem(revision.name, "AG153", f"git ls-tree failed: {_stderr(result)}")]
+                    [
+                        _problem(
+                            revision.name,
+                            "AG153",
+                            tr("git ls-tree failed: {reason}").format(reason=_stderr(result)),
+                        )
+                    ]
                 )
             found = {}
             for entry in result.stdout.decode("utf-8", "surrogateescape").split("\0"):
@@ -299,7 +313,8 @@ class Repository:
             ["git", "cat-file", "--batch"], cwd=self.root, input=request, capture_output=True
         )
         if result.returncode != 0:
-            raise InputError([_problem(".", "AG153", f"git cat-file failed: {_stderr(result)}")])
+            message = tr("git cat-file failed: {reason}").format(reason=_stderr(result))
+            raise InputError([_problem(".", "AG153", message)])
         out, position, blobs = result.stdout, 0, []
         for _ in objects:
             end = out.index(b"\n", position)
@@ -331,7 +346,7 @@ def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
 
 def _stderr(result: subprocess.CompletedProcess[bytes]) -> str:
     lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-    return lines[-1] if lines else f"exit status {result.returncode}"
+    return lines[-1] if lines else tr("exit status {code}").format(code=result.returncode)
 
 
 def _problem(where: str, code: str, message: str, hint: str = "") -> Diagnostic:

@@ -30,6 +30,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from agreementgen.errors import AgreementError, printable
+from agreementgen.language import tr
 
 __all__ = ["NotAWordFile", "docx_to_text"]
 
@@ -74,7 +75,7 @@ class NotAWordFile(AgreementError):
     """The bytes are not a readable Word (DOCX) document; the message says why."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(f"not a readable Word document: {reason}")
+        super().__init__(tr("not a readable Word document: {reason}").format(reason=reason))
 
 
 def docx_to_text(data: bytes) -> str:
@@ -116,18 +117,22 @@ def _check_package(data: bytes) -> None:
     except zipfile.BadZipFile as exc:
         message = str(exc)
         raise NotAWordFile(
-            "not a zip file" if message == "File is not a zip file" else f"damaged zip ({message})"
+            tr("not a zip file")
+            if message == "File is not a zip file"
+            else tr("damaged zip ({reason})").format(reason=message)
         ) from exc
     except (zlib.error, EOFError, NotImplementedError, ValueError) as exc:
         # zipfile's other complaints: bad deflate data, a cut file, a zip version or feature
         # it lacks, offsets that point nowhere, a name that is not UTF-8.
-        raise NotAWordFile(f"damaged zip ({_reason(exc)})") from exc
+        raise NotAWordFile(tr("damaged zip ({reason})").format(reason=_reason(exc))) from exc
 
 
 def _check_members(archive: zipfile.ZipFile) -> None:
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise NotAWordFile(f"{len(members)} zip members, more than {MAX_MEMBERS}")
+        raise NotAWordFile(
+            tr("{count} zip members, more than {most}").format(count=len(members), most=MAX_MEMBERS)
+        )
     for info in members:  # first every bound the zip declares, before unpacking anything
         _check_declared(info)
     total = 0
@@ -135,7 +140,9 @@ def _check_members(archive: zipfile.ZipFile) -> None:
         blob = _unpack(archive, info)
         total += len(blob)
         if total > MAX_TOTAL_SIZE:
-            raise NotAWordFile(f"unpacks to more than {MAX_TOTAL_SIZE // MB} MB in all")
+            raise NotAWordFile(
+                tr("unpacks to more than {most} MB in all").format(most=MAX_TOTAL_SIZE // MB)
+            )
         if _is_xml(info):
             _check_xml(info, blob)
 
@@ -152,15 +159,25 @@ def _check_declared(info: zipfile.ZipInfo) -> None:
     """Refuse a member by what the zip says of it: encryption, compression and sizes."""
     name = _name(info)
     if info.flag_bits & 0x1:
-        raise NotAWordFile(f"{name} is encrypted")
+        raise NotAWordFile(tr("{name} is encrypted").format(name=name))
     if info.compress_type not in _COMPRESSIONS:
-        raise NotAWordFile(f"{name} uses zip compression method {info.compress_type}")
+        raise NotAWordFile(
+            tr("{name} uses zip compression method {method}").format(
+                name=name, method=info.compress_type
+            )
+        )
     if info.file_size > _limit(info):
         raise NotAWordFile(
-            f"{name} unpacks to {info.file_size // MB} MB, more than {_limit(info) // MB} MB"
+            tr("{name} unpacks to {size} MB, more than {most} MB").format(
+                name=name, size=info.file_size // MB, most=_limit(info) // MB
+            )
         )
     if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        raise NotAWordFile(f"{name} is packed more than {MAX_RATIO}:1, as a zip bomb is")
+        raise NotAWordFile(
+            tr("{name} is packed more than {ratio}:1, as a zip bomb is").format(
+                name=name, ratio=MAX_RATIO
+            )
+        )
 
 
 def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -172,7 +189,9 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         while chunk := member.read(CHUNK):
             size += len(chunk)
             if size > limit:
-                raise NotAWordFile(f"{_name(info)} unpacks to more than it declares")
+                raise NotAWordFile(
+                    tr("{name} unpacks to more than it declares").format(name=_name(info))
+                )
             chunks.append(chunk)
     return b"".join(chunks)
 
@@ -180,14 +199,17 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 def _check_xml(info: zipfile.ZipInfo, blob: bytes) -> None:
     """Refuse an XML part with a DTD, or one the safe parser cannot read."""
     name = _name(info)
+    dtd = tr("{name} declares a DTD, which no Word document has")
     if any(doctype in blob for doctype in _DOCTYPES):
-        raise NotAWordFile(f"{name} declares a DTD, which no Word document has")
+        raise NotAWordFile(dtd.format(name=name))
     try:
         root = etree.fromstring(blob, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise NotAWordFile(f"{name} is not well-formed XML ({_reason(exc)})") from exc
+        raise NotAWordFile(
+            tr("{name} is not well-formed XML ({reason})").format(name=name, reason=_reason(exc))
+        ) from exc
     if root.getroottree().docinfo.doctype:  # a DTD in an encoding the byte check missed
-        raise NotAWordFile(f"{name} declares a DTD, which no Word document has")
+        raise NotAWordFile(dtd.format(name=name))
 
 
 def _reason(exc: Exception) -> str:
@@ -197,7 +219,7 @@ def _reason(exc: Exception) -> str:
     # must be the same text every time, or git diff shows a change where there is none.
     other = _OTHER_DOCUMENT.search(text)
     if other:
-        text = f"its main part is {other.group(1)}, not a Word document"
+        text = tr("its main part is {type}, not a Word document").format(type=other.group(1))
     return _short(text or type(exc).__name__)
 
 

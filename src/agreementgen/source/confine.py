@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from agreementgen.language import tr
+
 
 class Outside(Exception):
-    """A path that leads outside its agreement folder, or that cannot be followed at all."""
+    """A path that leads outside its agreement folder, or that cannot be followed at all.
+
+    `reason` is what the path does, a phrase that follows "the file" in the reader's message
+    (in the current language).
+    """
 
     def __init__(self, reason: str, target: Path | None = None) -> None:
         super().__init__(reason)
@@ -29,12 +35,16 @@ def confined(path: Path, folder: Path) -> Path:
         target = path.resolve()
         root = folder.resolve()
     except (OSError, RuntimeError):  # RuntimeError: Python before 3.13 on a loop of links
-        raise Outside("is a link that leads back to itself (a loop of links)") from None
+        raise Outside(_loop_reason()) from None
     if _loops(target):
-        raise Outside("is a link that leads back to itself (a loop of links)")
+        raise Outside(_loop_reason())
     if not target.is_relative_to(root):
-        raise Outside("leads outside the agreement folder through a link", target)
+        raise Outside(tr("leads outside the agreement folder through a link"), target)
     return target
+
+
+def _loop_reason() -> str:
+    return tr("is a link that leads back to itself (a loop of links)")
 
 
 def _loops(target: Path) -> bool:

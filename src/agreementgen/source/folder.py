@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from agreementgen.errors import Diagnostic, display_path
 from agreementgen.kinds import Kind
+from agreementgen.language import tr
 from agreementgen.source.load import Source
 from agreementgen.source.model import Agreement
 from agreementgen.source.names import AGREEMENT_FILE, DEFAULT_ROOT
@@ -74,12 +75,14 @@ def find_agreements(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]
             # Also when it is a folder or a broken link: loading it says what is wrong.
             folders.append(path)
         elif not path.exists():
-            problems.append(Diagnostic(display_path(path), 0, 0, "AG119", "no such file or folder"))
+            problems.append(
+                Diagnostic(display_path(path), 0, 0, "AG119", tr("no such file or folder"))
+            )
         elif path.is_dir():
             found = sorted(p.parent for p in path.glob(f"*/{AGREEMENT_FILE}"))
             if not found:
                 problems.append(
-                    Diagnostic(display_path(path), 0, 0, "AG119", "no agreement folders found")
+                    Diagnostic(display_path(path), 0, 0, "AG119", tr("no agreement folders found"))
                 )
             folders.extend(found)
         else:
@@ -89,8 +92,8 @@ def find_agreements(paths: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]
                     0,
                     0,
                     "AG119",
-                    "not an agreement folder",
-                    hint=f"an agreement folder holds {AGREEMENT_FILE}",
+                    tr("not an agreement folder"),
+                    hint=tr("an agreement folder holds {file}").format(file=AGREEMENT_FILE),
                 )
             )
     return _distinct(folders), problems

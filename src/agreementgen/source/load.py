@@ -28,7 +28,9 @@ from ruamel.yaml.scanner import Scanner
 from ruamel.yaml.tokens import ScalarToken
 
 from agreementgen.errors import Diagnostic, display_path
+from agreementgen.language import N_, current_language, tr
 from agreementgen.source.confine import Outside, confined
+from agreementgen.source.habits import Split, flow_splits, split_texts
 
 MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 64
@@ -49,13 +51,20 @@ _NO_KEY = object()  # what _map_key returns for a key that is not there (None is
 
 @dataclass(frozen=True)
 class Source:
-    """One loaded YAML file: its text, its round-trip tree and its plain data."""
+    """One loaded YAML file: its text, its round-trip tree and its plain data.
+
+    `splits` are the numbers written with a decimal comma inside `{ }` or `[ ]`, which YAML
+    reads as two entries (`{value: 88,40}`: 88 and a key 40). The key made of the decimals
+    is left out of `data`, so that no stage takes it for a key of its own: the model stage
+    reports each such number once, at the number.
+    """
 
     path: Path
     text: str
     tree: Any
     data: Any
     name: str = ""
+    splits: tuple[Split, ...] = ()
 
     @property
     def display(self) -> str:
@@ -159,8 +168,8 @@ class _SafeComposer(Composer):
             raise _Rejected(
                 event.start_mark,
                 "AG113",
-                f"YAML aliases are not allowed (*{event.anchor})",
-                "write the value out in full; agreements are read by people, not deduplicated",
+                tr("YAML aliases are not allowed (*{anchor})").format(anchor=event.anchor),
+                tr("write the value out in full; agreements are read by people, not deduplicated"),
             )
         tag = getattr(event, "ctag", None) or getattr(event, "tag", None)
         if tag is not None and str(getattr(tag, "value", tag)) not in _ALLOWED_TAGS | {"!"}:
@@ -168,15 +177,17 @@ class _SafeComposer(Composer):
             raise _Rejected(
                 event.start_mark,
                 "AG112",
-                f"YAML tag {shown} is not allowed",
-                "agreement files hold plain data: remove the tag",
+                tr("YAML tag {tag} is not allowed").format(tag=shown),
+                tr("agreement files hold plain data: remove the tag"),
             )
         nested = isinstance(event, MappingStartEvent | SequenceStartEvent)
         if nested:
             self._depth += 1
             if self._depth > MAX_DEPTH:
                 raise _Rejected(
-                    event.start_mark, "AG116", f"nesting deeper than {MAX_DEPTH} levels"
+                    event.start_mark,
+                    "AG116",
+                    tr("nesting deeper than {most} levels").format(most=MAX_DEPTH),
                 )
         try:
             node: Node = super().compose_node(parent, index)
@@ -236,14 +247,17 @@ def load_yaml(
                 line,
                 col,
                 "AG111",
-                f"control character {_codepoint(exc.character)} is not allowed in YAML",
-                hint="remove it; tabs are allowed only inside quoted text",
+                tr("control character {char} is not allowed in YAML").format(
+                    char=_codepoint(exc.character)
+                ),
+                hint=tr("remove it; tabs are allowed only inside quoted text"),
             )
         ]
     except MarkedYAMLError as exc:
         return None, [_syntax_error(shown, exc, text)]
     except (YAMLError, RecursionError) as exc:
-        return None, [Diagnostic(shown, 0, 0, "AG100", f"YAML could not be read: {exc}")]
+        message = tr("YAML could not be read: {error}").format(error=exc)
+        return None, [Diagnostic(shown, 0, 0, "AG100", message)]
     if tree is None:
         tree = CommentedMap()
     problems = [
@@ -252,28 +266,46 @@ def load_yaml(
     ]
     if problems:
         return None, problems
-    source = Source(path=path, text=text, tree=tree, data=to_plain(tree), name=name or path.name)
+    splits = tuple(flow_splits(tree, text))
+    data = to_plain(tree)
+    for split in splits:
+        if split.in_mapping:
+            _drop(data, split.after)
+    source = Source(path, text, tree, data, name=name or path.name, splits=splits)
     return source, []
+
+
+def _drop(data: Any, loc: Sequence[str | int]) -> None:
+    """Remove the key at `loc` from the plain data."""
+    for step in loc[:-1]:
+        data = data[step]
+    del data[loc[-1]]
 
 
 def _outside(path: Path, folder: Path, shown: str) -> Diagnostic | None:
     try:
         confined(path, folder)
     except Outside as exc:
+        # Said in whole sentences, each with what confine.Outside's reason says.
         if exc.target is None:  # a loop of links
-            return Diagnostic(shown, 0, 0, "AG121", f"file cannot be read: it {exc.reason}")
-        hint = "copy the file into the agreement folder: agreementgen reads nothing outside it"
-        return Diagnostic(shown, 0, 0, "AG125", f"the file {exc.reason}", hint=hint)
+            message = tr(
+                "file cannot be read: it is a link that leads back to itself (a loop of links)"
+            )
+            return Diagnostic(shown, 0, 0, "AG121", message)
+        message = tr("the file leads outside the agreement folder through a link")
+        hint = tr("copy the file into the agreement folder: agreementgen reads nothing outside it")
+        return Diagnostic(shown, 0, 0, "AG125", message, hint=hint)
     return None
 
 
 _FILE_TYPES = {
-    stat.S_IFDIR: "a folder",
-    stat.S_IFIFO: "a named pipe",
-    stat.S_IFCHR: "a device",
-    stat.S_IFBLK: "a device",
-    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: N_("file cannot be read: it is a folder, not a file"),
+    stat.S_IFIFO: N_("file cannot be read: it is a named pipe, not a file"),
+    stat.S_IFCHR: N_("file cannot be read: it is a device, not a file"),
+    stat.S_IFBLK: N_("file cannot be read: it is a device, not a file"),
+    stat.S_IFSOCK: N_("file cannot be read: it is a socket, not a file"),
 }
+_NOT_REGULAR = N_("file cannot be read: it is not a regular file, not a file")
 
 
 def _read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
@@ -286,10 +318,8 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            what = _FILE_TYPES.get(stat.S_IFMT(info.st_mode), "not a regular file")
-            return None, Diagnostic(
-                shown, 0, 0, "AG121", f"file cannot be read: it is {what}, not a file"
-            )
+            what = _FILE_TYPES.get(stat.S_IFMT(info.st_mode), _NOT_REGULAR)
+            return None, Diagnostic(shown, 0, 0, "AG121", tr(what))
         raw = b""
         if info.st_size <= MAX_FILE_BYTES:
             with path.open("rb") as handle:
@@ -301,16 +331,21 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
                 0,
                 0,
                 "AG114",
-                f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                hint="an agreement is text: move images to files/ and refer to them",
+                tr("file is {size} bytes; the limit is {most}").format(
+                    size=_thousands(size), most=_thousands(MAX_FILE_BYTES)
+                ),
+                hint=tr("an agreement is text: move images to files/ and refer to them"),
             )
     except FileNotFoundError:
         hint = ""
         if path.is_symlink():
-            hint = f"it is a link to {str(path.readlink())!r}, which does not exist"
-        return None, Diagnostic(shown, 0, 0, "AG120", "file not found", hint=hint)
+            hint = tr("it is a link to {target!r}, which does not exist").format(
+                target=str(path.readlink())
+            )
+        return None, Diagnostic(shown, 0, 0, "AG120", tr("file not found"), hint=hint)
     except OSError as exc:
-        return None, Diagnostic(shown, 0, 0, "AG121", f"file cannot be read: {exc.strerror}")
+        message = tr("file cannot be read: {reason}").format(reason=exc.strerror)
+        return None, Diagnostic(shown, 0, 0, "AG121", message)
     raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         return raw.decode("utf-8"), None
@@ -321,9 +356,16 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
             line,
             col,
             "AG110",
-            f"file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
-            hint="save the file as UTF-8; Danish letters æ ø å need it",
+            tr("file is not UTF-8 (byte 0x{byte:02x})").format(byte=raw[exc.start]),
+            hint=tr("save the file as UTF-8; Danish letters æ ø å need it"),
         )
+
+
+def _thousands(value: int) -> str:
+    """A number with thousands marked as the current language marks them: 2,000,000 or
+    2.000.000."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if current_language() == "da" else text
 
 
 def _codepoint(character: str | int) -> str:
@@ -344,9 +386,15 @@ def _at_mark(shown: str, mark: Any, code: str, message: str, hint: str = "") -> 
 
 
 _UNCLOSED = {
-    "while parsing a flow sequence": "the list that starts on {where} is not closed with ']'",
-    "while parsing a flow mapping": "the mapping that starts on {where} is not closed with '}}'",
-    "while scanning a quoted scalar": "the quoted text that starts on {where} is not closed",
+    "while parsing a flow sequence": N_(
+        "the list that starts on line {line}, column {column} is not closed with ']'"
+    ),
+    "while parsing a flow mapping": N_(
+        "the mapping that starts on line {line}, column {column} is not closed with '}}'"
+    ),
+    "while scanning a quoted scalar": N_(
+        "the quoted text that starts on line {line}, column {column} is not closed"
+    ),
 }
 
 
@@ -356,9 +404,16 @@ def _syntax_error(shown: str, exc: MarkedYAMLError, text: str) -> Diagnostic:
     context = (exc.context or "").strip()
     if "duplicate key" in problem:
         key = problem.split('"')[1] if '"' in problem else ""
+        if (split := _split_duplicate(text, mark)) is not None:
+            line, col, message, hint = split
+            return Diagnostic(shown, line, col, "AG103", message, hint=hint)
         first = _first_key_line(text, key, exc.context_mark, mark)
         return _at_mark(
-            shown, mark, "AG115", f"duplicate key {key!r}", hint=f"first defined on line {first}"
+            shown,
+            mark,
+            "AG115",
+            tr("duplicate key {key!r}").format(key=key),
+            hint=tr("first defined on line {line}").format(line=first),
         )
     hint = ""
     if (quote := _runaway_quote(text, mark)) is not None:
@@ -368,37 +423,65 @@ def _syntax_error(shown: str, exc: MarkedYAMLError, text: str) -> Diagnostic:
             shown,
             quote,
             "AG100",
-            "YAML syntax error: quoted text is not closed on its line",
-            f"the text runs on to line {mark.line + 1}; end it with the quote mark it starts with",
+            tr("YAML syntax error: quoted text is not closed on its line"),
+            tr("the text runs on to line {line}; end it with the quote mark it starts with").format(
+                line=mark.line + 1
+            ),
         )
+    message = ""  # a sentence of our own; else ruamel's problem is said as it says it
     if "'\\t'" in problem:
         lines = text.splitlines()
         before = lines[mark.line][: mark.column] if mark.line < len(lines) else ""
         if before.strip(" \t"):
-            problem, hint = "tab character after a ':' or '-'", "write a space instead of the tab"
+            message = tr("YAML syntax error: tab character after a ':' or '-'")
+            hint = tr("write a space instead of the tab")
         else:
-            problem, hint = "tab character used for indentation", "indent with spaces"
+            message = tr("YAML syntax error: tab character used for indentation")
+            hint = tr("indent with spaces")
     elif "expected <block end>" in problem:
-        hint = "a line here is indented more or less than the lines of its list or mapping"
+        hint = tr("a line here is indented more or less than the lines of its list or mapping")
     elif "end of stream" in problem and "quoted" in context and exc.context_mark is not None:
         # The quote runs to the end of the file: point at where it starts.
-        mark, problem = exc.context_mark, "quoted text is not closed"
-        hint = "end it with the quote mark it starts with"
+        mark, message = exc.context_mark, tr("YAML syntax error: quoted text is not closed")
+        hint = tr("end it with the quote mark it starts with")
     elif "could not find expected ':'" in problem and exc.context_mark is not None:
         mark = exc.context_mark  # the line that lacks it, not the next one
-        hint = "each line of a mapping is `key: value`"
+        hint = tr("each line of a mapping is `key: value`")
     elif "mapping values are not allowed" in problem:
-        hint = "a ':' and a space start a key: indent the line as its neighbours, or quote text"
+        hint = tr("a ':' and a space start a key: indent the line as its neighbours, or quote text")
     elif "cannot start any token" in problem:
-        hint = 'text that starts with such a character must be quoted: "..."'
+        hint = tr('text that starts with such a character must be quoted: "..."')
     elif "unknown escape character" in problem:
-        hint = "in double quotes a backslash starts an escape: write two, or use single quotes"
+        hint = tr("in double quotes a backslash starts an escape: write two, or use single quotes")
     elif context in _UNCLOSED and exc.context_mark is not None:
         start = exc.context_mark
-        hint = _UNCLOSED[context].format(where=f"line {start.line + 1}, column {start.column + 1}")
+        hint = tr(_UNCLOSED[context]).format(line=start.line + 1, column=start.column + 1)
     elif context and problem.startswith("but "):
         problem = f"{context}, {problem}"
-    return _at_mark(shown, mark, "AG100", f"YAML syntax error: {problem}", hint)
+    message = message or tr("YAML syntax error: {problem}").format(problem=problem)
+    return _at_mark(shown, mark, "AG100", message, hint)
+
+
+def _split_duplicate(text: str, mark: Any) -> tuple[int, int, str, str] | None:
+    """A duplicate key made of the decimals of two numbers written with a decimal comma in
+    one flow mapping (`{a: 38,5, b: 12,5}` has the key 5 twice): (line, col, message, hint)
+    for the second number, or None."""
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    found = None
+    for number in _NUMBER_BEFORE_COMMA.finditer(line[: mark.column]):
+        found = number
+    digits = re.match(r"\d+", line[mark.column :])
+    if found is None or digits is None or found.end() != mark.column:
+        return None
+    texts = split_texts(f"{found[1]},{digits.group()}")
+    if texts is None:
+        return None
+    return mark.line + 1, found.start(1) + 1, *texts
+
+
+# A number right before a comma, at the start of a flow value: `: 38,` or `[12,`.
+_NUMBER_BEFORE_COMMA = re.compile(r"(?<=[\s\[{,:])([-+]?\d+(?:\.\d+)*),")
 
 
 def _runaway_quote(text: str, mark: Any) -> Any:
@@ -452,10 +535,12 @@ def _bad_text(
             yield from _bad_text(value, (*loc, index))
     elif isinstance(node, str):
         if (bad := _bad_character(node)) is not None:
-            problem, hint = bad
-            yield loc, False, "AG111", f"{dotted(loc)}: {problem} is not allowed in text", hint
+            what, fields, hint = bad
+            problem = tr(_IN_TEXT[what]).format(**fields)
+            yield loc, False, "AG111", f"{dotted(loc)}: {problem}", hint
     elif (wrong := _bad_number(node)) is not None:
-        yield loc, False, "AG109", f"{dotted(loc)}: {wrong}", _NUMBER_HINT
+        hint = tr(_NUMBER_HINT).format(most=MAX_DIGITS)
+        yield loc, False, "AG109", f"{dotted(loc)}: {wrong}", hint
 
 
 def _bad_keys(
@@ -466,12 +551,18 @@ def _bad_keys(
     for key in node:
         at = (*loc, key_text(key))
         if isinstance(key, CommentedKeyMap | CommentedKeySeq):
-            kind = "a mapping" if isinstance(key, CommentedKeyMap) else "a list"
-            message = f"{where}a key must be text, not {kind}"
-            yield at, True, "AG103", message, "a key is a plain word, e.g. area_name"
+            problem = (
+                tr("a key must be text, not a mapping")
+                if isinstance(key, CommentedKeyMap)
+                else tr("a key must be text, not a list")
+            )
+            hint = tr("a key is a plain word, e.g. area_name")
+            yield at, True, "AG103", f"{where}{problem}", hint
             continue
         if isinstance(key, str) and (bad := _bad_character(key)) is not None:
-            yield at, True, "AG111", f"{where}key {key!r} holds {bad[0]}", "remove it"
+            what, fields, _ = bad
+            problem = tr(_IN_KEY[what]).format(key=key, **fields)
+            yield at, True, "AG111", f"{where}{problem}", tr("remove it")
         first = seen.setdefault(key_text(key), key)
         if first is not key:
             # The parser caught keys spelt alike; these differ until read as text: 2026 and
@@ -481,9 +572,10 @@ def _bad_keys(
                 (*loc, _Spelt(key)),
                 True,
                 "AG115",
-                f"{where}duplicate key {key_text(key)!r}",
-                f"first defined on line {line} as {_spelling(first)}; "
-                f"{_spelling(key)} is the same key",
+                where + tr("duplicate key {key!r}").format(key=key_text(key)),
+                tr("first defined on line {line} as {first}; {second} is the same key").format(
+                    line=line, first=_spelling(first), second=_spelling(key)
+                ),
             )
 
 
@@ -500,10 +592,10 @@ class _Spelt(str):
 
 def _spelling(key: Any) -> str:
     if isinstance(key, str):
-        return f"the text {key!r}"
+        return tr("the text {key!r}").format(key=key)
     if isinstance(key, bool) or key is None:
         return key_text(key)
-    return f"the number {key_text(key)}"
+    return tr("the number {number}").format(number=key_text(key))
 
 
 # Characters nobody sees: zero-width spaces and joiners, byte-order marks, the controls that
@@ -518,22 +610,41 @@ _INVISIBLE = re.compile(
 )
 
 
-def _bad_character(text: str) -> tuple[str, str] | None:
-    """Name the first character of `text` no document may hold, with a hint; or None."""
+# What is said of a character no document may hold (_bad_character's kinds), in a text
+# value and in a key.
+_IN_TEXT = {
+    "control": N_("control character {char} is not allowed in text"),
+    "surrogate": N_("a lone surrogate {char} is not allowed in text"),
+    "noncharacter": N_("the non-character {char} is not allowed in text"),
+    "invisible": N_("the invisible character U+{code} ({name}) is not allowed in text"),
+}
+_IN_KEY = {
+    "control": N_("key {key!r} holds control character {char}"),
+    "surrogate": N_("key {key!r} holds a lone surrogate {char}"),
+    "noncharacter": N_("key {key!r} holds the non-character {char}"),
+    "invisible": N_("key {key!r} holds the invisible character U+{code} ({name})"),
+}
+
+
+def _bad_character(text: str) -> tuple[str, dict[str, str], str] | None:
+    """Find the first character of `text` no document may hold: its kind (a key of _IN_TEXT
+    and _IN_KEY), the fields those sentences name it with, and a hint; or None."""
     if found := _FORBIDDEN_CHARACTER.search(text):
         char = found.group()
-        what = "control character"
+        what = "control"
         if "\ud800" <= char <= "\udfff":
-            what = "a lone surrogate"
+            what = "surrogate"
         elif char in "\ufffe\uffff":
-            what = "the non-character"
-        hint = "remove it; in quoted text an escape such as \\x07 writes the same character"
-        return f"{what} {_codepoint(char)}", hint
+            what = "noncharacter"
+        hint = tr("remove it; in quoted text an escape such as \\x07 writes the same character")
+        return what, {"char": _codepoint(char)}, hint
     if found := _INVISIBLE.search(text):
         char = found.group()
         name = unicodedata.name(char, "FORMAT CHARACTER")
-        hint = "remove it; invisible characters come along unseen with text pasted from elsewhere"
-        return f"the invisible character U+{ord(char):04X} ({name})", hint
+        hint = tr(
+            "remove it; invisible characters come along unseen with text pasted from elsewhere"
+        )
+        return "invisible", {"code": f"{ord(char):04X}", "name": name}, hint
     return None
 
 
@@ -541,7 +652,7 @@ def _bad_character(text: str) -> tuple[str, str] | None:
 # computation of sums and shares holds exactly, with room to spare. An amount in kroner
 # or a count of homes needs far fewer; more is a typo (or an attempt to break the build).
 MAX_DIGITS = 15
-_NUMBER_HINT = f"numbers have at most {MAX_DIGITS} digits"
+_NUMBER_HINT = N_("numbers have at most {most} digits")
 
 
 def _bad_number(value: Any) -> str | None:
@@ -556,7 +667,9 @@ def _bad_number(value: Any) -> str | None:
         number = _decimal(value) if isinstance(value, ScalarFloat) else Decimal(repr(value))
         digits = max(len(number.as_tuple().digits), number.adjusted() + 1)
     if digits > MAX_DIGITS:
-        return f"number has {digits} digits; the most is {MAX_DIGITS}"
+        return tr("number has {digits} digits; the most is {most}").format(
+            digits=digits, most=MAX_DIGITS
+        )
     return None
 
 

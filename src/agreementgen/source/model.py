@@ -17,11 +17,11 @@ from pydantic import (
     StrictBool,
     StringConstraints,
     Tag,
-    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from agreementgen.language import ntr, tr
 from agreementgen.source.names import ID_PATTERN
 from agreementgen.text.nesting import MAX_NESTING, nesting
 
@@ -40,8 +40,10 @@ Count = Annotated[int, Strict()]
 def _not_too_deep(text: str) -> str:
     if nesting(text) > MAX_NESTING:
         raise ValueError(
-            f"lists and quotes nest more than {MAX_NESTING} levels deep; "
-            "the text below that would be lost"
+            tr(
+                "lists and quotes nest more than {most} levels deep; "
+                "the text below that would be lost"
+            ).format(most=MAX_NESTING)
         )
     return text
 
@@ -57,9 +59,9 @@ YearMonth = Annotated[
     StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
     Field(description="A month as YYYY-MM."),
 ]
-Number = Annotated[
-    Decimal, WithJsonSchema({"type": "number"}), Field(description="A number as written.")
-]
+# A number, or a number in quotes ("12.5"), which the model reads as the same number; the
+# schema says both (source/schema.py).
+Number = Annotated[Decimal, Field(description="A number as written.")]
 Cell = Number | str | None
 
 
@@ -130,7 +132,7 @@ class Period(Model):
     @model_validator(mode="after")
     def _start_before_end(self) -> Period:
         if self.start >= self.end:
-            raise ValueError("the period must start before it ends")
+            raise ValueError(tr("the period must start before it ends"))
         return self
 
 
@@ -222,11 +224,21 @@ class Table(Model):
         ]
         for at, cells in rows:
             if len(cells) != width:
-                raise invalid_at(
-                    f"has {len(cells)} cell{'s' * (len(cells) != 1)}, "
-                    f"but the table has {width} column{'s' * (width != 1)}",
-                    *at,
+                # Two counts in one sentence: the cells choose the pair, the columns its form.
+                message = (
+                    ntr(
+                        "has {cells} cell, but the table has {width} column",
+                        "has {cells} cell, but the table has {width} columns",
+                        width,
+                    )
+                    if len(cells) == 1
+                    else ntr(
+                        "has {cells} cells, but the table has {width} column",
+                        "has {cells} cells, but the table has {width} columns",
+                        width,
+                    )
                 )
+                raise invalid_at(message.format(cells=len(cells), width=width), *at)
         return self
 
 
@@ -525,3 +537,10 @@ class Agreement(Model):
     departments: list[Department] = titled("Boligafdelinger", "The housing departments.", [])
     board: Board | None = titled("Bestyrelse", "The board and the groups under it.", None)
     sections: Sections = titled("Afsnit", "The content of sections 1-8.")
+    example: StrictBool = titled(
+        "Eksempel",
+        "Marks an example agreement whose content is fictitious (agreements/example): it "
+        "builds as a draft, and a final build refuses it (rule AG272). Delete the key in a "
+        "real agreement.",
+        False,
+    )

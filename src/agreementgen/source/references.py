@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from agreementgen.language import N_
 from agreementgen.source.model import Id
 from agreementgen.source.names import BOARD
 
@@ -68,6 +69,7 @@ class Reference:
         fixed: words that mean something of their own there and are no id, each with what
             it means: ('lbf', 'Landsbyggefonden').
         label: the place as messages name it.
+        or_text: the place holds text or an id; only an id-shaped value is checked.
     """
 
     document: str
@@ -75,27 +77,28 @@ class Reference:
     kinds: tuple[str, ...]
     label: str
     fixed: tuple[tuple[str, str], ...] = ()
+    or_text: bool = False
 
 
 ID_KINDS: tuple[IdKind, ...] = (
-    IdKind("party", "party", "agreement", ("parties", ANY, "id")),
-    IdKind("department", "department", "agreement", ("departments", ANY, "id")),
-    IdKind("group", "department group", "agreement", ("department_groups", ANY, "id")),
-    IdKind("subgroup", "subgroup", "agreement", ("board", "subgroups", ANY, "id")),
+    IdKind("party", N_("party"), "agreement", ("parties", ANY, "id")),
+    IdKind("department", N_("department"), "agreement", ("departments", ANY, "id")),
+    IdKind("group", N_("department group"), "agreement", ("department_groups", ANY, "id")),
+    IdKind("subgroup", N_("subgroup"), "agreement", ("board", "subgroups", ANY, "id")),
     IdKind(
-        "criterion", "criterion", "agreement",
+        "criterion", N_("criterion"), "agreement",
         ("sections", "area", "criteria", "criteria", ANY, "id"),
     ),
-    IdKind("activity", "activity", "sub_agreement", ("activities", ANY, "id")),
-    IdKind("sub-goal", "sub-goal", "sub_agreement", ("sub_goals", ANY, "id"), "document"),
+    IdKind("activity", N_("activity"), "sub_agreement", ("activities", ANY, "id")),
+    IdKind("sub-goal", N_("sub-goal"), "sub_agreement", ("sub_goals", ANY, "id"), "document"),
     IdKind(
-        "sub-agreement-party", "sub-agreement party", "sub_agreement", ("parties", ANY, "id"),
+        "sub-agreement-party", N_("sub-agreement party"), "sub_agreement", ("parties", ANY, "id"),
         "document",
     ),
-    IdKind("funder", "funder", "budget", ("funders", ANY, "id")),
-    IdKind("budget-line", "budget line", "budget", ("lines", ANY, "id")),
-    IdKind("milestone", "milestone", "milestones", ("milestones", ANY, "id")),
-    IdKind("scenario", "scenario", "contingency_plan", ("scenarios", ANY, "id")),
+    IdKind("funder", N_("funder"), "budget", ("funders", ANY, "id")),
+    IdKind("budget-line", N_("budget line"), "budget", ("lines", ANY, "id")),
+    IdKind("milestone", N_("milestone"), "milestones", ("milestones", ANY, "id")),
+    IdKind("scenario", N_("scenario"), "contingency_plan", ("scenarios", ANY, "id")),
 )  # fmt: skip
 
 REFERENCES: tuple[Reference, ...] = (
@@ -120,7 +123,7 @@ REFERENCES: tuple[Reference, ...] = (
     # Text, or the id of a party of the same delaftale.
     Reference(
         "sub_agreement", ("activities", ANY, "partners", ANY), ("sub-agreement-party",),
-        "an activity's partners",
+        "an activity's partners", or_text=True,
     ),
     Reference(
         "sub_agreement", ("activities", ANY, "sub_goals", ANY), ("sub-goal",),
@@ -132,7 +135,7 @@ REFERENCES: tuple[Reference, ...] = (
     ),
     Reference(
         "budget", ("lines", ANY, "amounts", ANY, KEY), ("party", "funder"),
-        "the funding sources of a budget line's amounts", fixed=(("lbf", "Landsbyggefonden"),),
+        "the funding sources of a budget line's amounts", fixed=(("lbf", N_("Landsbyggefonden")),),
     ),
     Reference(
         "milestones", ("milestones", ANY, "activities", ANY), ("activity",),
@@ -143,7 +146,7 @@ REFERENCES: tuple[Reference, ...] = (
     ),
     Reference(
         "milestones", ("milestones", ANY, "responsible"), ("party", "subgroup"),
-        "a milestone's responsible", fixed=((BOARD, "the board"),),
+        "a milestone's responsible", fixed=((BOARD, N_("the board")),),
     ),
 )  # fmt: skip
 

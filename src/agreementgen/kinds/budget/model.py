@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, Strict, StrictBool, WithJsonSchema, field_validator
 
+from agreementgen.language import N_, tr
 from agreementgen.source.model import Body, DocumentModel, Id, Model, Number, Text, titled
 from agreementgen.source.names import ID_PATTERN
 
@@ -71,7 +72,9 @@ def _whole_kroner(value: Any) -> Any:
     if _THOUSANDS.match(written):
         digits = written.replace(".", "")
         raise ValueError(
-            f"{written} is not an amount in whole kroner; write {digits} without separators"
+            tr(
+                "{written} is not an amount in whole kroner; write {digits} without separators"
+            ).format(written=written, digits=digits)
         )
     return value
 
@@ -103,12 +106,14 @@ _AMOUNTS_SCHEMA = {
 }
 
 
-def _unique(items: list[Any], what: str) -> list[Any]:
+def _unique(items: list[Any], message: str) -> list[Any]:
+    """The `items`, if their ids are unique; else say `message` (marked, with {ident},
+    {first} and {second}: the numbers of the two items, from 1)."""
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         if item.id in seen:
             raise ValueError(
-                f"duplicate {what} id {item.id!r} ({what}s {seen[item.id] + 1} and {index + 1})"
+                tr(message).format(ident=item.id, first=seen[item.id] + 1, second=index + 1)
             )
         seen[item.id] = index
     return items
@@ -117,7 +122,11 @@ def _unique(items: list[Any], what: str) -> list[Any]:
 class Funder(Model):
     """A funding source other than LBF and the parties, e.g. a foundation."""
 
-    id: Id = titled("Id", "Id the lines' amounts use for this funder.")
+    id: Id = titled(
+        "Id",
+        "Id the lines' amounts use for this funder; not 'lbf', which is Landsbyggefonden's.",
+        json_schema_extra={"not": {"const": LBF}},
+    )
     name: Text = titled("Navn", "The funder's name, e.g. 'Poul Due Jensen Fonden'.")
     note: str | None = titled(
         "Bemærkning", "What the money is for or on what terms, e.g. 'bevilget 2025'.", None
@@ -127,7 +136,7 @@ class Funder(Model):
     @classmethod
     def _not_lbf(cls, value: str) -> str:
         if value == LBF:
-            raise ValueError("'lbf' is Landsbyggefonden's id; give the funder another id")
+            raise ValueError(tr("'lbf' is Landsbyggefonden's id; give the funder another id"))
         return value
 
 
@@ -209,12 +218,12 @@ class Budget(DocumentModel):
     @field_validator("funders")
     @classmethod
     def _unique_funders(cls, value: list[Funder]) -> list[Funder]:
-        return _unique(value, "funder")
+        return _unique(value, N_("duplicate funder id {ident!r} (funders {first} and {second})"))
 
     @field_validator("lines")
     @classmethod
     def _unique_lines(cls, value: list[BudgetLine]) -> list[BudgetLine]:
-        return _unique(value, "line")
+        return _unique(value, N_("duplicate line id {ident!r} (lines {first} and {second})"))
 
     def entries(self) -> Iterator[Entry]:
         """Every amount, line by line, year by year, in the order written."""

@@ -10,6 +10,7 @@ from agreementgen.checks.rules import Rule, document_missing
 from agreementgen.errors import Diagnostic, Severity
 from agreementgen.kinds.contingency import KIND as CONTINGENCY
 from agreementgen.kinds.contingency.model import ContingencyPlan
+from agreementgen.language import N_, tr
 from agreementgen.source.folder import LoadedAgreement, LoadedDocument
 from agreementgen.source.load import Source
 
@@ -21,16 +22,18 @@ def _plans(loaded: LoadedAgreement) -> Iterator[tuple[LoadedDocument, Contingenc
 def plan_has_scenarios(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
     """There is a contingency plan; each scenario says when, what, and which function acts."""
     plans = list(_plans(loaded))
-    if absent := document_missing(loaded, ctx, CONTINGENCY, "contingency plan (beredskabsplan)"):
+    if absent := document_missing(
+        loaded, ctx, CONTINGENCY, N_("contingency plan (beredskabsplan)")
+    ):
         yield absent
     for document, plan in plans:
         if not plan.scenarios:
             yield ctx.at(
                 ("scenarios",),
                 "",
-                "the contingency plan has no scenarios",
+                tr("the contingency plan has no scenarios"),
                 file=document.name,
-                hint="add a scenario with its trigger, actions and responsible_function",
+                hint=tr("add a scenario with its trigger, actions and responsible_function"),
             )
         for i, scenario in enumerate(plan.scenarios):
             missing = [
@@ -43,15 +46,20 @@ def plan_has_scenarios(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagno
                 if not given
             ]
             if missing:
-                listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1])
-                listed += f" and {missing[-1]}" if len(missing) > 1 else ""
+                listed = missing[0]
+                if len(missing) > 1:
+                    listed = tr("{items} and {last}").format(
+                        items=", ".join(missing[:-1]), last=missing[-1]
+                    )
                 yield ctx.at(
                     ("scenarios", i),
                     "",
-                    f"scenario {scenario.id!r} has no {listed}",
+                    tr("scenario {id!r} has no {keys}").format(id=scenario.id, keys=listed),
                     file=document.name,
-                    hint="a scenario says when it applies (trigger), what is done (actions) "
-                    "and which function does it (responsible_function)",
+                    hint=tr(
+                        "a scenario says when it applies (trigger), what is done (actions)"
+                        " and which function does it (responsible_function)"
+                    ),
                 )
 
 
@@ -89,16 +97,18 @@ _NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+
 def _personal_data(text: str) -> Iterator[tuple[int, str]]:
     """Yield (offset, description) of what looks like personal data in `text`."""
     for match in _PHONE.finditer(text):
-        yield match.start(), f"{match[0]!r} looks like a personal phone number"
+        yield match.start(), tr("{text!r} looks like a personal phone number").format(text=match[0])
     for match in _EMAIL.finditer(text):
         if match[0].split("@")[0].lower() not in _FUNCTION_MAILBOXES:
-            yield match.start(), f"{match[0]!r} looks like a personal e-mail address"
+            message = tr("{text!r} looks like a personal e-mail address").format(text=match[0])
+            yield match.start(), message
     for run in _NAME.finditer(text):
         words = list(_WORD.finditer(run[0]))
         first = next((w for w in words[:-1] if w[0] in _FIRST_NAMES), None)
         if first is not None:
             name = run[0][first.start() :]
-            yield run.start() + first.start(), f"{name!r} looks like a person's name"
+            message = tr("{text!r} looks like a person's name").format(text=name)
+            yield run.start() + first.start(), message
 
 
 def _strings(data: object, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
@@ -139,8 +149,10 @@ def no_personal_data(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnost
                     "",
                     message,
                     Severity.WARNING,
-                    hint="name the function instead; personal data belongs in an internal annex "
-                    "that is not uploaded",
+                    hint=tr(
+                        "name the function instead; personal data belongs in an internal annex"
+                        " that is not uploaded"
+                    ),
                 )
 
 
@@ -151,9 +163,9 @@ def approved_by_board(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnos
             yield ctx.at(
                 ("review",) if plan.review else ("approved_by_board",),
                 "",
-                "the board has not approved the contingency plan",
+                tr("the board has not approved the contingency plan"),
                 file=document.name,
-                hint="add approved_by_board: <date> once the board has approved it",
+                hint=tr("add approved_by_board: <date> once the board has approved it"),
             )
 
 

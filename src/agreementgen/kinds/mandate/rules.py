@@ -10,6 +10,7 @@ from agreementgen.checks.rules import Rule, document_missing
 from agreementgen.errors import Diagnostic
 from agreementgen.kinds.mandate import KIND as MANDATE
 from agreementgen.kinds.mandate.model import BoardMandate
+from agreementgen.language import N_, tr
 from agreementgen.source.folder import LoadedAgreement
 
 # A date as the regulations are cited: "11. december 2019", "19. marts 2015".
@@ -19,7 +20,7 @@ _CITED_DATE = re.compile(r"\d{1,2}\. [a-zæøå]+ \d{4}")
 def mandate_exists(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
     """LBF wants a kommissorium uploaded with the agreement."""
     if missing := document_missing(
-        loaded, ctx, MANDATE, "board mandate (kommissorium for bestyrelsen)"
+        loaded, ctx, MANDATE, N_("board mandate (kommissorium for bestyrelsen)")
     ):
         yield missing
 
@@ -35,9 +36,9 @@ def mandate_complete(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnost
             yield ctx.at(
                 (),
                 "",
-                "the mandate lists no tasks",
+                tr("the mandate lists no tasks"),
                 file=document.name,
-                notes=(ctx.note(("board",), "the board's tasks come from board.tasks here"),),
+                notes=(ctx.note(("board",), tr("the board's tasks come from board.tasks here")),),
             )
 
 
@@ -53,10 +54,17 @@ def regulation_cited(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnost
             yield ctx.at(
                 ("regulation_reference",),
                 "",
-                f"the mandate cites the regulation of {stale[0]}, the agreement's template is "
-                f"based on {ctx.pack.regulation}",
+                tr(
+                    "the mandate cites the regulation of {cited}, the agreement's template is"
+                    " based on {regulation}"
+                ).format(cited=stale[0], regulation=ctx.pack.regulation),
                 file=document.name,
-                notes=(ctx.note(("template_pack",), f"template pack {ctx.pack.id.value}"),),
+                notes=(
+                    ctx.note(
+                        ("template_pack",),
+                        tr("template pack {pack}").format(pack=ctx.pack.id.value),
+                    ),
+                ),
             )
 
 

@@ -10,10 +10,11 @@ import calendar
 import datetime
 import enum
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, WithJsonSchema, model_validator
+from pydantic import AfterValidator, ConfigDict, WithJsonSchema, model_validator
 
+from agreementgen.language import tr
 from agreementgen.source.model import (
     Body,
     DocumentModel,
@@ -30,7 +31,11 @@ _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 def _quarter(value: str) -> str:
     if not _QUARTER.match(value):
-        raise ValueError(f"{value!r} is not a quarter; write quarters as YYYY-Qn, e.g. 2026-Q3")
+        raise ValueError(
+            tr("{value!r} is not a quarter; write quarters as YYYY-Qn, e.g. 2026-Q3").format(
+                value=value
+            )
+        )
     return value
 
 
@@ -110,15 +115,23 @@ class DateRange(Model):
     @model_validator(mode="after")
     def _start_before_end(self) -> DateRange:
         if self.start > self.end:
-            raise ValueError("the period ends before it starts")
+            raise ValueError(tr("the period ends before it starts"))
         return self
 
 
 WHEN = ("date", "month", "quarter", "period")
+# `_one_when` for editors: exactly one of WHEN is given and not empty.
+_ONE_WHEN: dict[str, Any] = {
+    "oneOf": [
+        {"required": [name], "properties": {name: {"not": {"type": "null"}}}} for name in WHEN
+    ]
+}
 
 
 class Milestone(Model):
     """One milestone: when, what, which area, who is responsible, how far it has come."""
+
+    model_config = ConfigDict(json_schema_extra=_ONE_WHEN)
 
     id: Id = titled("Id", "Id of the milestone, unique in the plan.")
     date: datetime.date | None = titled("Dato", "The day (YYYY-MM-DD).", None)
@@ -158,10 +171,15 @@ class Milestone(Model):
     def _one_when(self) -> Milestone:
         given = [name for name in WHEN if getattr(self, name) is not None]
         if not given:
-            raise ValueError("a milestone needs one of date, month, quarter or period")
+            raise ValueError(tr("a milestone needs one of date, month, quarter or period"))
         if len(given) > 1:
+            keys = given[0]
+            for name in given[1:]:
+                keys = tr("{items} and {last}").format(items=keys, last=name)
             raise ValueError(
-                f"a milestone has one of date, month, quarter or period, not {' and '.join(given)}"
+                tr("a milestone has one of date, month, quarter or period, not {keys}").format(
+                    keys=keys
+                )
             )
         return self
 

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from agreementgen.checks.agreement import Context, Loc
+from agreementgen.checks.agreement import Context
 from agreementgen.checks.rules import Rule, document_missing
-from agreementgen.errors import Diagnostic, Note, suggestion
+from agreementgen.errors import Diagnostic, Note
 from agreementgen.kinds.milestones import KIND as MILESTONES
 from agreementgen.kinds.milestones.model import Milestone, MilestoneKind, MilestonePlan
 from agreementgen.kinds.sub_agreement import KIND as SUB_AGREEMENT
 from agreementgen.kinds.sub_agreement.model import SubAgreement
+from agreementgen.language import N_, tr
 from agreementgen.source.folder import LoadedAgreement, LoadedDocument
 from agreementgen.source.model import FocusAreaKey
-from agreementgen.source.names import BOARD
 
 
 def _plans(loaded: LoadedAgreement) -> Iterator[tuple[LoadedDocument, MilestonePlan]]:
@@ -24,18 +23,21 @@ def _plans(loaded: LoadedAgreement) -> Iterator[tuple[LoadedDocument, MilestoneP
 
 def _period_note(loaded: LoadedAgreement, ctx: Context) -> Note:
     period = loaded.agreement.period
-    return ctx.note(("period",), f"the agreement runs from {period.start} to {period.end}")
+    text = tr("the agreement runs from {start} to {end}").format(start=period.start, end=period.end)
+    return ctx.note(("period",), text)
 
 
 def _years(years: Sequence[int]) -> str:
     text = [str(y) for y in years]
-    return text[0] if len(text) == 1 else f"{', '.join(text[:-1])} and {text[-1]}"
+    if len(text) == 1:
+        return text[0]
+    return tr("{items} and {last}").format(items=", ".join(text[:-1]), last=text[-1])
 
 
 def plan_covers_years(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
     """There is a milestone plan, with a milestone in every calendar year of the period."""
     plans = list(_plans(loaded))
-    if absent := document_missing(loaded, ctx, MILESTONES, "milestone plan (milepælsplan)"):
+    if absent := document_missing(loaded, ctx, MILESTONES, N_("milestone plan (milepælsplan)")):
         yield absent
     period = loaded.agreement.period
     for document, plan in plans:
@@ -43,9 +45,9 @@ def plan_covers_years(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnos
             yield ctx.at(
                 ("milestones",),
                 "",
-                "the milestone plan has no milestones",
+                tr("the milestone plan has no milestones"),
                 file=document.name,
-                hint="LBF wants a milestone plan for the whole period",
+                hint=tr("LBF wants a milestone plan for the whole period"),
             )
             continue
         covered = {
@@ -56,10 +58,12 @@ def plan_covers_years(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnos
             yield ctx.at(
                 ("milestones",),
                 "",
-                f"the milestone plan has no milestone in {_years(missing)}",
+                tr("the milestone plan has no milestone in {years}").format(years=_years(missing)),
                 file=document.name,
                 notes=(_period_note(loaded, ctx),),
-                hint="the plan covers the whole period: at least one milestone each calendar year",
+                hint=tr(
+                    "the plan covers the whole period: at least one milestone each calendar year"
+                ),
             )
 
 
@@ -75,15 +79,19 @@ def milestones_in_period(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diag
             after = late > period.end
             if not (before or after):
                 continue
-            where = "before" if before and not after else "after" if after and not before else ""
+            if before and not after:
+                message = N_("milestone {milestone!r} ({when}) lies before the agreement period")
+            elif after and not before:
+                message = N_("milestone {milestone!r} ({when}) lies after the agreement period")
+            else:
+                message = N_("milestone {milestone!r} ({when}) lies outside the agreement period")
             yield ctx.at(
                 ("milestones", i, milestone.when),
                 "",
-                f"milestone {milestone.id!r} ({milestone.as_written}) lies "
-                + (f"{where} the agreement period" if where else "outside the agreement period"),
+                tr(message).format(milestone=milestone.id, when=milestone.as_written),
                 file=document.name,
                 notes=(_period_note(loaded, ctx),),
-                hint="preparation before the start is allowed with kind: preparation"
+                hint=tr("preparation before the start is allowed with kind: preparation")
                 if before
                 else "",
             )
@@ -106,14 +114,15 @@ def chosen_areas_have_milestones(loaded: LoadedAgreement, ctx: Context) -> Itera
                 yield ctx.at(
                     ("milestones",),
                     "",
-                    f"no milestone belongs to {name}, a chosen focus area",
+                    tr("no milestone belongs to {area}, a chosen focus area").format(area=name),
                     file=document.name,
                     notes=(
                         ctx.note(
-                            ("sections", "focus_areas", key.value, "chosen"), f"{name} is chosen"
+                            ("sections", "focus_areas", key.value, "chosen"),
+                            tr("{area} is chosen").format(area=name),
                         ),
                     ),
-                    hint=f"add a milestone with area: {key.value}",
+                    hint=tr("add a milestone with area: {key}").format(key=key.value),
                 )
 
 
@@ -124,28 +133,15 @@ def evaluation_milestone(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diag
             yield ctx.at(
                 ("milestones",),
                 "",
-                "no milestone is an evaluation",
+                tr("no milestone is an evaluation"),
                 file=document.name,
                 notes=(
                     ctx.note(
-                        ("sections", "evaluation"), "section 7 describes the local evaluation"
+                        ("sections", "evaluation"), tr("section 7 describes the local evaluation")
                     ),
                 ),
-                hint="add the evaluations of section 7 as milestones with kind: evaluation",
+                hint=tr("add the evaluations of section 7 as milestones with kind: evaluation"),
             )
-
-
-def _unknown(
-    ctx: Context,
-    document: LoadedDocument,
-    loc: Loc,
-    message: str,
-    ident: str,
-    known: Sequence[str],
-    note: Note,
-) -> Diagnostic:
-    hint = suggestion(ident, known, f"known ids: {', '.join(known)}")
-    return ctx.at(loc, "", message, file=document.name, hint=hint, notes=(note,))
 
 
 @dataclass(frozen=True)
@@ -165,63 +161,6 @@ def _activities(loaded: LoadedAgreement) -> dict[str, _Activity]:
     return found
 
 
-def _activity_note(ctx: Context, loaded: LoadedAgreement, close: _Activity | None) -> Note:
-    if close is not None:
-        return ctx.note(("activities", close.index, "id"), "a similar activity", file=close.file)
-    subs = [d.name for d, _ in loaded.of_kind(SUB_AGREEMENT, SubAgreement)]
-    if subs:
-        return ctx.note(("activities",), "the delaftale's activities", file=subs[0])
-    return ctx.note(("sections", "focus_areas"), "there are no delaftaler with activities yet")
-
-
-def references_resolve(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
-    """A milestone's responsible, department and activities name ones that exist."""
-    agreement = loaded.agreement
-    activities = _activities(loaded)
-    subgroups = [g.id for g in agreement.board.subgroups] if agreement.board else []
-    responsible = [p.id for p in agreement.parties] + subgroups + [BOARD]
-    departments = [d.id for d in agreement.departments]
-    for document, plan in _plans(loaded):
-        for i, m in enumerate(plan.milestones):
-            if m.responsible is not None and m.responsible not in responsible:
-                yield _unknown(
-                    ctx,
-                    document,
-                    ("milestones", i, "responsible"),
-                    f"milestone {m.id!r}: unknown responsible {m.responsible!r}",
-                    m.responsible,
-                    responsible,
-                    ctx.note(
-                        ("parties",),
-                        "the responsible is a party, a group under the board, or 'board'",
-                    ),
-                )
-            if m.department is not None and m.department not in departments:
-                yield _unknown(
-                    ctx,
-                    document,
-                    ("milestones", i, "department"),
-                    f"milestone {m.id!r}: unknown department {m.department!r}",
-                    m.department,
-                    departments,
-                    ctx.note(("departments",), "the departments are listed here"),
-                )
-            for k, ident in enumerate(m.activities):
-                if ident in activities:
-                    continue
-                close = difflib.get_close_matches(ident, list(activities), n=1)
-                yield ctx.at(
-                    ("milestones", i, "activities", k),
-                    "",
-                    f"milestone {m.id!r}: unknown activity {ident!r}",
-                    file=document.name,
-                    hint=f"did you mean {close[0]!r}?"
-                    if close
-                    else "activities are the ids of the delaftaler's activities",
-                    notes=(_activity_note(ctx, loaded, activities[close[0]] if close else None),),
-                )
-
-
 def activities_match_area(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
     """A milestone of a focus area names activities of that area's delaftale."""
     activities = _activities(loaded)
@@ -235,17 +174,26 @@ def activities_match_area(loaded: LoadedAgreement, ctx: Context) -> Iterator[Dia
                 yield ctx.at(
                     ("milestones", i, "activities", k),
                     "",
-                    f"milestone {m.id!r} belongs to {ctx.pack.area(key).name}, its activity "
-                    f"{ident!r} to {ctx.pack.area(found.area).name}",
+                    tr(
+                        "milestone {milestone!r} belongs to {area}, its activity {activity!r} "
+                        "to {activity_area}"
+                    ).format(
+                        milestone=m.id,
+                        area=ctx.pack.area(key).name,
+                        activity=ident,
+                        activity_area=ctx.pack.area(found.area).name,
+                    ),
                     file=document.name,
                     notes=(
                         ctx.note(
                             ("activities", found.index, "id"),
-                            f"{ident!r} is an activity of this delaftale",
+                            tr("{activity!r} is an activity of this delaftale").format(
+                                activity=ident
+                            ),
                             file=found.file,
                         ),
                     ),
-                    hint="give the milestone the activity's area, or area: cross_cutting",
+                    hint=tr("give the milestone the activity's area, or area: cross_cutting"),
                 )
 
 
@@ -259,9 +207,9 @@ def unique_ids(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.at(
                     ("milestones", i, "id"),
                     "",
-                    f"duplicate milestone id {m.id!r}",
+                    tr("duplicate milestone id {ident!r}").format(ident=m.id),
                     file=document.name,
-                    hint=f"first used on line {line}",
+                    hint=tr("first used on line {line}").format(line=line),
                 )
             else:
                 seen[m.id] = i
@@ -281,17 +229,21 @@ def areas_are_chosen(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnost
             yield ctx.at(
                 ("milestones", i, "area"),
                 "",
-                f"milestone {m.id!r} belongs to {name}, which is not a chosen focus area",
+                tr(
+                    "milestone {milestone!r} belongs to {area}, which is not a chosen focus area"
+                ).format(milestone=m.id, area=name),
                 file=document.name,
                 notes=(
                     ctx.note(
                         ("sections", "focus_areas", key.value, "chosen")
                         if described
                         else ("sections", "focus_areas"),
-                        f"{name} is not chosen" if described else "the focus areas",
+                        tr("{area} is not chosen").format(area=name)
+                        if described
+                        else tr("the focus areas"),
                     ),
                 ),
-                hint="mark the milestone area: cross_cutting, or choose the area",
+                hint=tr("mark the milestone area: cross_cutting, or choose the area"),
             )
 
 
@@ -308,6 +260,9 @@ def _months(milestone: Milestone) -> list[str]:
     return months
 
 
+_EXPECTED = N_("{department}'s physical plan is expected finished in {expected}")
+
+
 def physical_plans_agree(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
     """A physical-plan milestone falls in the month agreement.yaml expects the plan finished."""
     index = {d.id: i for i, d in enumerate(loaded.agreement.departments)}
@@ -319,13 +274,15 @@ def physical_plans_agree(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diag
                 yield ctx.at(
                     ("milestones", i, "kind"),
                     "",
-                    f"physical-plan milestone {m.id!r} names no department",
+                    tr("physical-plan milestone {milestone!r} names no department").format(
+                        milestone=m.id
+                    ),
                     file=document.name,
-                    hint="add department: <id>, the department whose physical plan it is",
+                    hint=tr("add department: <id>, the department whose physical plan it is"),
                 )
                 continue
             if m.department not in index:
-                continue  # references_resolve reports it
+                continue  # an unknown activity is AG131 (checks.dangling)
             j = index[m.department]
             department = loaded.agreement.departments[j]
             physical = department.physical_plan
@@ -334,31 +291,40 @@ def physical_plans_agree(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diag
                 yield ctx.at(
                     ("milestones", i, "department"),
                     "",
-                    f"milestone {m.id!r} is a physical plan, but {department.name} has no "
-                    "expected completion in agreement.yaml",
+                    tr(
+                        "milestone {milestone!r} is a physical plan, but {department} has no "
+                        "expected completion in agreement.yaml"
+                    ).format(milestone=m.id, department=department.name),
                     file=document.name,
                     notes=(
                         ctx.note(
                             ("departments", j, "physical_plan") if physical else ("departments", j),
-                            f"{department.name}'s physical plan",
+                            tr("{department}'s physical plan").format(department=department.name),
                         ),
                     ),
-                    hint="give the department physical_plan.expected_completion (YYYY-MM)",
+                    hint=tr("give the department physical_plan.expected_completion (YYYY-MM)"),
                 )
             elif expected not in _months(m):
                 yield ctx.at(
                     ("milestones", i, m.when),
                     "",
-                    f"milestone {m.id!r} puts the completion of {department.name}'s physical "
-                    f"plan in {m.as_written}, agreement.yaml in {expected}",
+                    tr(
+                        "milestone {milestone!r} puts the completion of {department}'s physical "
+                        "plan in {when}, agreement.yaml in {expected}"
+                    ).format(
+                        milestone=m.id,
+                        department=department.name,
+                        when=m.as_written,
+                        expected=expected,
+                    ),
                     file=document.name,
                     notes=(
                         ctx.note(
                             ("departments", j, "physical_plan", "expected_completion"),
-                            f"{department.name}'s physical plan is expected finished in {expected}",
+                            tr(_EXPECTED).format(department=department.name, expected=expected),
                         ),
                     ),
-                    hint="the two must agree: correct one of them",
+                    hint=tr("the two must agree: correct one of them"),
                 )
 
 
@@ -376,16 +342,20 @@ def physical_plans_have_milestones(loaded: LoadedAgreement, ctx: Context) -> Ite
             yield ctx.at(
                 ("milestones",),
                 "",
-                f"{department.name}'s physical plan, expected finished in {expected}, has no "
-                "milestone",
+                tr(
+                    "{department}'s physical plan, expected finished in {expected}, has no "
+                    "milestone"
+                ).format(department=department.name, expected=expected),
                 file=document.name,
                 notes=(
                     ctx.note(
                         ("departments", j, "physical_plan", "expected_completion"),
-                        f"{department.name}'s physical plan is expected finished in {expected}",
+                        tr(_EXPECTED).format(department=department.name, expected=expected),
                     ),
                 ),
-                hint=f"add a milestone with kind: physical_plan and department: {department.id}",
+                hint=tr("add a milestone with kind: physical_plan and department: {ident}").format(
+                    ident=department.id
+                ),
             )
 
 
@@ -398,8 +368,6 @@ RULES = (
          31),
     Rule("AG243", "W", "the milestone plan has an evaluation milestone", evaluation_milestone,
          31),
-    Rule("AG244", "E", "a milestone's responsible, department and activities exist",
-         references_resolve, 2),
     Rule("AG245", "W", "a physical-plan milestone falls in the month the department expects",
          physical_plans_agree),
     Rule("AG246", "W", "a physical plan finishing within the period has a milestone",

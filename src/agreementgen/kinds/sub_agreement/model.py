@@ -6,6 +6,7 @@ import datetime
 
 from pydantic import ConfigDict, model_validator
 
+from agreementgen.language import tr
 from agreementgen.source.model import (
     Body,
     Count,
@@ -32,7 +33,7 @@ class PartPeriod(Model):
     @model_validator(mode="after")
     def _start_not_after_end(self) -> PartPeriod:
         if self.start and self.end and self.start > self.end:
-            raise ValueError("the period must not end before it starts")
+            raise ValueError(tr("the period must not end before it starts"))
         return self
 
 

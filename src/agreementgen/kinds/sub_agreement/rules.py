@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime
-import difflib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 
 from agreementgen.checks.agreement import Context, Loc
 from agreementgen.checks.rules import Rule
-from agreementgen.errors import Diagnostic, suggestion
+from agreementgen.errors import Diagnostic
 from agreementgen.kinds.sub_agreement import KIND as SUB_AGREEMENT
 from agreementgen.kinds.sub_agreement.model import PartPeriod, SubAgreement
+from agreementgen.language import N_, tr
 from agreementgen.source.folder import LoadedAgreement, LoadedDocument
 from agreementgen.source.model import FocusAreaKey
-from agreementgen.source.names import ID
 
 _FOLDER = PurePosixPath(SUB_AGREEMENT.pattern).parent
 
@@ -29,10 +28,6 @@ def _stem(document: LoadedDocument) -> str:
 
 def _area_loc(key: FocusAreaKey) -> Loc:
     return ("sections", "focus_areas", key.value)
-
-
-def _did_you_mean(ident: str, known: Sequence[str], what: str) -> str:
-    return suggestion(ident, known, f"known {what} ids: {', '.join(known)}") if known else ""
 
 
 # -- rule 9: one delaftale per chosen area ----------------------------------------------------
@@ -51,28 +46,35 @@ def one_per_chosen_area(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagn
             yield ctx.at(
                 ("area",),
                 "",
-                f"a second delaftale for {name}",
+                tr("a second delaftale for {area}").format(area=name),
                 file=document.name,
-                notes=(ctx.note(("area",), "the first one", file=first[sub.area].name),),
-                hint="there is one delaftale per chosen focus area",
+                notes=(ctx.note(("area",), tr("the first one"), file=first[sub.area].name),),
+                hint=tr("there is one delaftale per chosen focus area"),
             )
             continue
         first[sub.area] = document
         if area is None:
-            note = ctx.note(("sections", "focus_areas"), f"{name} is not described here")
-            hint = f"add {sub.area.value} with chosen: true and its problem complex"
+            note = ctx.note(
+                ("sections", "focus_areas"), tr("{area} is not described here").format(area=name)
+            )
+            hint = tr(
+                "add {key} with chosen: true and its problem complex in agreement.yaml, "
+                "or delete the delaftale"
+            )
         elif not area.chosen:
-            note = ctx.note((*_area_loc(sub.area), "chosen"), f"{name} is not chosen here")
-            hint = f"set chosen: true for {sub.area.value}"
+            note = ctx.note(
+                (*_area_loc(sub.area), "chosen"), tr("{area} is not chosen here").format(area=name)
+            )
+            hint = tr("set chosen: true for {key} in agreement.yaml, or delete the delaftale")
         else:
             continue
         yield ctx.at(
             ("area",),
             "",
-            f"a delaftale for {name}, which is not a chosen focus area",
+            tr("a delaftale for {area}, which is not a chosen focus area").format(area=name),
             file=document.name,
             notes=(note,),
-            hint=f"{hint} in agreement.yaml, or delete the delaftale",
+            hint=hint.format(key=sub.area.value),
         )
     for key in FocusAreaKey:
         area = getattr(areas, key.value)
@@ -80,8 +82,8 @@ def one_per_chosen_area(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagn
             yield ctx.at(
                 (*_area_loc(key), "chosen"),
                 "",
-                f"{ctx.pack.area(key).name} is chosen but has no delaftale",
-                hint=f"add {_FOLDER}/{key.value}.yaml",
+                tr("{area} is chosen but has no delaftale").format(area=ctx.pack.area(key).name),
+                hint=tr("add {file}").format(file=f"{_FOLDER}/{key.value}.yaml"),
             )
 
 
@@ -94,11 +96,15 @@ def area_matches_file_name(loaded: LoadedAgreement, ctx: Context) -> Iterator[Di
             continue
         expected = f"{_FOLDER}/{sub.area.value}.yaml"
         if stem in keys:
-            message = f"area {sub.area.value!r} does not match the file name {stem!r}"
-            hint = f"rename the file to {expected}, or set area: {stem}"
+            message = tr("area {area!r} does not match the file name {stem!r}").format(
+                area=sub.area.value, stem=stem
+            )
+            hint = tr("rename the file to {file}, or set area: {stem}").format(
+                file=expected, stem=stem
+            )
         else:
-            message = f"the file name {stem!r} is not a focus area"
-            hint = f"rename the file to {expected}"
+            message = tr("the file name {stem!r} is not a focus area").format(stem=stem)
+            hint = tr("rename the file to {file}").format(file=expected)
         yield ctx.at(("area",), "", message, file=document.name, hint=hint)
 
 
@@ -113,52 +119,44 @@ def has_goals_and_activities(loaded: LoadedAgreement, ctx: Context) -> Iterator[
             yield ctx.at(
                 ("sub_goals",),
                 "",
-                f"the delaftale for {name} has no sub-goals (delmål)",
+                tr("the delaftale for {area} has no sub-goals (delmål)").format(area=name),
                 file=document.name,
                 key=True,
-                hint="add sub_goals: with id, text and the indicators each points toward",
+                hint=tr("add sub_goals: with id, text and the indicators each points toward"),
             )
         if not sub.activities:
             yield ctx.at(
                 ("activities",),
                 "",
-                f"the delaftale for {name} has no activities",
+                tr("the delaftale for {area} has no activities").format(area=name),
                 file=document.name,
                 key=True,
-                hint="add activities: with id, name, description, responsible and sub_goals",
+                hint=tr("add activities: with id, name, description, responsible and sub_goals"),
             )
 
 
 def activities_serve_sub_goals(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
-    """Every activity names at least one sub-goal of its own delaftale, and only those."""
+    """Every activity names at least one sub-goal (that it names sub-goals of its own
+    delaftale is checked with every reference, in checks.dangling)."""
     for document, sub in _sub_agreements(loaded):
-        goals = [g.id for g in sub.sub_goals]
         for i, activity in enumerate(sub.activities):
             if not activity.sub_goals:
                 yield ctx.at(
                     ("activities", i),
                     "",
-                    f"activity {activity.id!r} serves no sub-goal",
+                    tr("activity {activity!r} serves no sub-goal").format(activity=activity.id),
                     file=document.name,
-                    hint="list the ids of the sub-goals it serves in sub_goals",
+                    hint=tr("list the ids of the sub-goals it serves in sub_goals"),
                 )
-            for j, goal in enumerate(activity.sub_goals):
-                if goal not in goals:
-                    yield ctx.at(
-                        ("activities", i, "sub_goals", j),
-                        "",
-                        f"activity {activity.id!r} serves unknown sub-goal {goal!r}",
-                        file=document.name,
-                        hint=_did_you_mean(goal, goals, "sub-goal"),
-                    )
 
 
 # -- ids inside a delaftale ---------------------------------------------------------------
 
 
 def _duplicates(
-    items: Iterable[tuple[Loc, str]], what: str, document: LoadedDocument, ctx: Context
+    items: Iterable[tuple[Loc, str]], message: str, document: LoadedDocument, ctx: Context
 ) -> Iterator[Diagnostic]:
+    """Say `message` (marked, with {ident}) of every id in `items` that came before."""
     seen: dict[str, Loc] = {}
     for loc, ident in items:
         if ident in seen:
@@ -166,26 +164,25 @@ def _duplicates(
             yield ctx.at(
                 loc,
                 "",
-                f"duplicate {what} id {ident!r}",
+                tr(message).format(ident=ident),
                 file=document.name,
-                hint=f"first used on line {line}",
+                hint=tr("first used on line {line}").format(line=line),
             )
         else:
             seen[ident] = loc
 
 
 def ids_resolve(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
-    """Ids are unique within a delaftale (activity ids across them all), and a partner
-    written as an id names a party of its delaftale."""
+    """Ids are unique within a delaftale (activity ids across them all)."""
     elsewhere: dict[str, tuple[LoadedDocument, int]] = {}
     for document, sub in _sub_agreements(loaded):
-        for what, key, ids in (
-            ("party", "parties", [p.id for p in sub.parties]),
-            ("sub-goal", "sub_goals", [g.id for g in sub.sub_goals]),
-            ("activity", "activities", [a.id for a in sub.activities]),
+        for message, key, ids in (
+            (N_("duplicate party id {ident!r}"), "parties", [p.id for p in sub.parties]),
+            (N_("duplicate sub-goal id {ident!r}"), "sub_goals", [g.id for g in sub.sub_goals]),
+            (N_("duplicate activity id {ident!r}"), "activities", [a.id for a in sub.activities]),
         ):
             found = (((key, i, "id"), ident) for i, ident in enumerate(ids))
-            yield from _duplicates(found, what, document, ctx)
+            yield from _duplicates(found, message, document, ctx)
         for i, activity in enumerate(sub.activities):
             # The budget and the milestone plan refer to an activity by its id alone.
             other = elsewhere.setdefault(activity.id, (document, i))
@@ -193,56 +190,17 @@ def ids_resolve(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.at(
                     ("activities", i, "id"),
                     "",
-                    f"activity id {activity.id!r} is also used in another delaftale",
+                    tr("activity id {activity!r} is also used in another delaftale").format(
+                        activity=activity.id
+                    ),
                     file=document.name,
-                    notes=(ctx.note(("activities", other[1], "id"), "here", file=other[0].name),),
-                    hint="the budget and the milestone plan refer to activities by id: "
-                    "give each its own",
-                )
-        known = [p.id for p in sub.parties]
-        for i, activity in enumerate(sub.activities):
-            for j, partner in enumerate(activity.partners):
-                if partner in known or not ID.match(partner):
-                    continue
-                close = difflib.get_close_matches(partner, known, n=1)
-                # 'frivillige' is a partner written as text; 'jobcenter-vibrog' a mistyped id.
-                if "-" in partner or close:
-                    hint = f"did you mean {close[0]!r}? " if close else ""
-                    yield ctx.at(
-                        ("activities", i, "partners", j),
-                        "",
-                        f"partner {partner!r} is not a party of this delaftale",
-                        file=document.name,
-                        hint=hint + "partners are ids from parties, or text with capitals "
-                        "or spaces, e.g. 'Lokale virksomheder'",
-                    )
-
-
-# -- rule 2: references to the agreement's parties ----------------------------------------
-
-
-def parties_resolve(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
-    """Responsible parties, roles and the delaftale's parties name parties of the agreement."""
-    known = [p.id for p in loaded.agreement.parties]
-    note = ctx.note(("parties",), "the agreement's parties")
-    for document, sub in _sub_agreements(loaded):
-        refs: list[tuple[Loc, str | None]] = [
-            *(
-                (("activities", i, "responsible"), a.responsible)
-                for i, a in enumerate(sub.activities)
-            ),
-            *((("roles", i, "party"), r.party) for i, r in enumerate(sub.roles)),
-            *((("parties", i, "party"), p.party) for i, p in enumerate(sub.parties)),
-        ]
-        for loc, ident in refs:
-            if ident is not None and ident not in known:
-                yield ctx.at(
-                    loc,
-                    "",
-                    f"unknown party {ident!r}",
-                    file=document.name,
-                    notes=(note,),
-                    hint=_did_you_mean(ident, known, "party"),
+                    notes=(
+                        ctx.note(("activities", other[1], "id"), tr("here"), file=other[0].name),
+                    ),
+                    hint=tr(
+                        "the budget and the milestone plan refer to activities by id: "
+                        "give each its own"
+                    ),
                 )
 
 
@@ -259,11 +217,18 @@ def indicators_exist(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnost
                     yield ctx.at(
                         ("sub_goals", i, "indicators", j),
                         "",
-                        f"sub-goal {goal.id!r} names indicator {number}, which the template "
-                        "pack does not have",
+                        tr(
+                            "sub-goal {goal!r} names indicator {number}, which the template "
+                            "pack does not have"
+                        ).format(goal=goal.id, number=number),
                         file=document.name,
-                        notes=(ctx.note(("template_pack",), f"template pack {ctx.pack.id.value}"),),
-                        hint=f"the pack has indicators 1-{max(indicators)}",
+                        notes=(
+                            ctx.note(
+                                ("template_pack",),
+                                tr("template pack {pack}").format(pack=ctx.pack.id.value),
+                            ),
+                        ),
+                        hint=tr("the pack has indicators 1-{last}").format(last=max(indicators)),
                     )
 
 
@@ -284,25 +249,33 @@ def sub_goals_point_to_area(loaded: LoadedAgreement, ctx: Context) -> Iterator[D
     for document, sub in _sub_agreements(loaded):
         areas = carried_areas(loaded, sub.area)
         own = ", ".join(str(n) for n, (a, _) in indicators.items() if a.key in areas)
-        names = " and ".join(ctx.pack.area(k).name for k in FocusAreaKey if k in areas)
+        names = ""
+        for k in FocusAreaKey:
+            if k in areas:
+                name = ctx.pack.area(k).name
+                names = tr("{items} and {last}").format(items=names, last=name) if names else name
         for i, goal in enumerate(sub.sub_goals):
             known = [n for n in goal.indicators if n in indicators]
             if not goal.indicators:
                 yield ctx.at(
                     ("sub_goals", i),
                     "",
-                    f"sub-goal {goal.id!r} points toward no indicator",
+                    tr("sub-goal {goal!r} points toward no indicator").format(goal=goal.id),
                     file=document.name,
-                    hint=f"list the fixed indicators it serves, e.g. indicators: [{own}]",
+                    hint=tr("list the fixed indicators it serves, e.g. indicators: [{own}]").format(
+                        own=own
+                    ),
                 )
             elif known and all(indicators[n][0].key not in areas for n in known):
                 others = ", ".join(f"{n} ({indicators[n][0].name})" for n in known)
                 yield ctx.at(
                     ("sub_goals", i, "indicators"),
                     "",
-                    f"sub-goal {goal.id!r} points only toward indicators of other areas: {others}",
+                    tr(
+                        "sub-goal {goal!r} points only toward indicators of other areas: {others}"
+                    ).format(goal=goal.id, others=others),
                     file=document.name,
-                    hint=f"the indicators of {names} are {own}",
+                    hint=tr("the indicators of {areas} are {own}").format(areas=names, own=own),
                 )
 
 
@@ -323,9 +296,11 @@ def responsible_have_roles(loaded: LoadedAgreement, ctx: Context) -> Iterator[Di
             yield ctx.at(
                 ("activities", i, "responsible"),
                 "",
-                f"{names[party]} is responsible for {activity.id!r} but has no entry in roles",
+                tr("{party} is responsible for {activity!r} but has no entry in roles").format(
+                    party=names[party], activity=activity.id
+                ),
                 file=document.name,
-                hint=f"add its role under roles: with party: {party}",
+                hint=tr("add its role under roles: with party: {ident}").format(ident=party),
             )
 
 
@@ -339,25 +314,41 @@ def _outside(period: PartPeriod, start: datetime.date, end: datetime.date) -> bo
     )
 
 
+_DELAFTALE_OUTSIDE = N_(
+    "the delaftale runs from {start} to {end}, outside the agreement period {period_start} "
+    "to {period_end}"
+)
+_ACTIVITY_OUTSIDE = N_(
+    "activity {activity!r} runs from {start} to {end}, outside the agreement period "
+    "{period_start} to {period_end}"
+)
+
+
 def within_agreement_period(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diagnostic]:
     """The delaftale and its activities run inside the agreement period."""
     start, end = loaded.agreement.period.start, loaded.agreement.period.end
-    note = ctx.note(("period",), "the agreement period")
+    note = ctx.note(("period",), tr("the agreement period"))
     for document, sub in _sub_agreements(loaded):
-        dated: list[tuple[Loc, str, PartPeriod | None]] = [
-            (("period",), "the delaftale", sub.period)
+        # (where, the message, the activity's id or "", its period)
+        dated: list[tuple[Loc, str, str, PartPeriod | None]] = [
+            (("period",), _DELAFTALE_OUTSIDE, "", sub.period)
         ]
         dated += [
-            (("activities", i, "period"), f"activity {a.id!r}", a.period)
+            (("activities", i, "period"), _ACTIVITY_OUTSIDE, a.id, a.period)
             for i, a in enumerate(sub.activities)
         ]
-        for loc, what, period in dated:
+        for loc, message, ident, period in dated:
             if period is not None and _outside(period, start, end):
                 yield ctx.at(
                     loc,
                     "",
-                    f"{what} runs from {period.start or start} to {period.end or end}, "
-                    f"outside the agreement period {start} to {end}",
+                    tr(message).format(
+                        activity=ident,
+                        start=period.start or start,
+                        end=period.end or end,
+                        period_start=start,
+                        period_end=end,
+                    ),
                     file=document.name,
                     notes=(note,),
                 )
@@ -370,12 +361,8 @@ RULES = (
          area_matches_file_name, 9),
     Rule("AG222", "E", "a delaftale has at least one sub-goal and one activity",
          has_goals_and_activities, 12),
-    Rule("AG223", "E", "every activity serves a sub-goal of its own delaftale",
-         activities_serve_sub_goals, 12),
-    Rule("AG224", "E", "ids are unique (activity ids across all delaftaler); partners name parties",
-         ids_resolve, 2),
-    Rule("AG225", "E", "activities, roles and delaftale parties name agreement parties",
-         parties_resolve, 2),
+    Rule("AG223", "E", "every activity serves a sub-goal", activities_serve_sub_goals, 12),
+    Rule("AG224", "E", "ids are unique (activity ids across all delaftaler)", ids_resolve, 2),
     Rule("AG226", "E", "sub-goals name indicators the template pack has", indicators_exist, 15),
     Rule("AG227", "W", "every sub-goal points toward an indicator of its own area",
          sub_goals_point_to_area, 13),
