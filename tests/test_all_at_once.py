@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from agreementgen.cli import cli
 
 from .helpers import DATA, copy_agreement
+from .rulecase import edit, replace
 
 OLD, NEW = "eksempelby-kommune", "kommunen"
 
@@ -24,9 +25,7 @@ def _renamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     folder = copy_agreement(DATA / "complete", tmp_path / "agreements")
     copy_agreement(DATA / "demo", tmp_path / "agreements")
-    path = folder / "agreement.yaml"
-    text = path.read_text("utf-8")
-    path.write_text(text.replace(f"  - id: {OLD}\n", f"  - id: {NEW}\n", 1), "utf-8")
+    edit(folder, "agreement.yaml", replace(f"  - id: {OLD}\n", f"  - id: {NEW}\n"))
     return folder
 
 
@@ -127,11 +126,12 @@ def test_a_broken_budget_does_not_hold_back_the_delaftaler_or_the_references(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     folder = copy_agreement(DATA / "complete", tmp_path / "agreements")
-    budget = folder / "budget.yaml"
-    budget.write_text(budget.read_text("utf-8").replace("price_level:", "prise_level:"), "utf-8")
-    employment = folder / "sub-agreements/employment.yaml"
-    text = employment.read_text("utf-8")
-    employment.write_text(text.replace("sub_goals: [unge-i-job]\n", "sub_goals: []\n", 1), "utf-8")
+    edit(folder, "budget.yaml", replace("price_level:", "prise_level:"))
+    edit(
+        folder,
+        "sub-agreements/employment.yaml",
+        replace("sub_goals: [unge-i-job]\n", "sub_goals: []\n"),
+    )
     result = CliRunner().invoke(cli, ["validate", "agreements/complete", "--final"])
     assert result.exit_code == 1
     codes = re.findall(r"^\S+ (?:error|warning) (AG\d+):", result.stderr, re.MULTILINE)
@@ -145,15 +145,8 @@ def test_a_broken_agreement_model_still_checks_the_references_of_every_file(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     folder = copy_agreement(DATA / "complete", tmp_path / "agreements")
-    agreement = folder / "agreement.yaml"
-    agreement.write_text(
-        agreement.read_text("utf-8").replace("area_name:", "area_nam:", 1), "utf-8"
-    )
-    milestones = folder / "milestones.yaml"
-    milestones.write_text(
-        milestones.read_text("utf-8").replace("department: aaparken", "department: aparken", 1),
-        "utf-8",
-    )
+    edit(folder, "agreement.yaml", replace("area_name:", "area_nam:"))
+    edit(folder, "milestones.yaml", replace("department: aaparken", "department: aparken"))
     result = CliRunner().invoke(cli, ["validate", "agreements/complete"])
     assert result.exit_code == 1
     found = re.findall(r"^(\S+?):\d+:\d+: error (AG\d+): (.*)$", result.stderr, re.MULTILINE)

@@ -27,6 +27,7 @@ from agreementgen.errors import Diagnostic, Severity, count_summary, suggestion
 from agreementgen.language import language_from_environment, speaking, tr
 
 from .helpers import DATA, ROOT
+from .rulecase import edit, replace
 
 PACKAGE = ROOT / "src" / "agreementgen"
 POT = PACKAGE / "locale" / "agreementgen.pot"
@@ -373,9 +374,11 @@ def _untranslated(english: list[tuple[str, str]], danish: list[tuple[str, str]])
 
 
 def _rename_in_one_file(root: Path) -> None:
-    path = root / "complete" / "agreement.yaml"
-    text = path.read_text("utf-8")
-    path.write_text(text.replace("  - id: eksempelby-kommune\n", "  - id: kommunen\n"), "utf-8")
+    edit(
+        root / "complete",
+        "agreement.yaml",
+        replace("  - id: eksempelby-kommune\n", "  - id: kommunen\n"),
+    )
 
 
 def test_every_diagnostic_of_the_invalid_cases_and_the_rules_has_its_danish(

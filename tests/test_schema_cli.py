@@ -139,7 +139,8 @@ def _shipped() -> list[tuple[str, Kind]]:
             if path.suffix not in (".yaml", ".yml"):
                 continue
             name = path.relative_to(ROOT).as_posix()
-            folder = next((p for p in path.parents if (p / "agreement.yaml").is_file()), None)
+            inside = [p for p in path.parents if p.is_relative_to(ROOT)]  # not beyond the repo
+            folder = next((p for p in inside if (p / "agreement.yaml").is_file()), None)
             kind = kind_of(path, folder) if folder is not None else None
             if kind is None:
                 assert name in NOT_DOCUMENTS, f"{name} is a YAML file of no kind"

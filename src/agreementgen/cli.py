@@ -6,7 +6,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -61,16 +61,21 @@ def _run(action: Callable[[], list[Diagnostic]], *, strict: bool = False) -> lis
         warnings = action()
     except InputError as exc:
         _report(exc.diagnostics)
-        click.echo(
-            tr("Aborted with {counts}.").format(counts=count_summary(exc.diagnostics)), err=True
-        )
-        sys.exit(1)
+        _abort(exc.diagnostics)
     _report(warnings)
     if strict and warnings:
-        message = tr("Aborted with {counts} (--strict).").format(counts=count_summary(warnings))
-        click.echo(message, err=True)
-        sys.exit(1)
+        _abort(warnings, strict=True)
     return warnings
+
+
+def _abort(problems: Sequence[Diagnostic], *, strict: bool = False) -> NoReturn:
+    """Say how many problems stopped the command, and exit 1."""
+    counts = count_summary(problems)
+    if strict:
+        click.echo(tr("Aborted with {counts} (--strict).").format(counts=counts), err=True)
+    else:
+        click.echo(tr("Aborted with {counts}.").format(counts=counts), err=True)
+    sys.exit(1)
 
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -243,9 +248,7 @@ def build(
     if result.failed:
         for folder in result.failed:
             click.echo(tr("Not built: {folder}").format(folder=display_path(folder)), err=True)
-        counts = count_summary(problems)
-        click.echo(tr("Aborted with {counts}.").format(counts=counts), err=True)
-        sys.exit(1)
+        _abort(problems)
 
 
 class _ProgressBar:

@@ -28,11 +28,11 @@ def text(diagnostics: Iterable[Diagnostic]) -> str:
     by_file = _by_file(found)
     if len(by_file) > 1:
         lines.append(tr("Summary by file:"))
-        lines += [f"  {path}: {_counts(items)}" for path, items in by_file.items()]
+        lines += [f"  {path}: {_file_counts(items)}" for path, items in by_file.items()]
     return "\n".join(lines)
 
 
-def _counts(diagnostics: Sequence[Diagnostic]) -> str:
+def _file_counts(diagnostics: Sequence[Diagnostic]) -> str:
     """'2 errors, 1 warning', or '1 warning' for a file with warnings only."""
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return count_summary(diagnostics)
@@ -48,7 +48,7 @@ def _by_file(diagnostics: Sequence[Diagnostic]) -> dict[str, list[Diagnostic]]:
     return by_file
 
 
-def counts(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
+def _tally(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
     """{'errors': n, 'warnings': m}."""
     severities = Counter(d.severity for d in diagnostics)
     return {"errors": severities[Severity.ERROR], "warnings": severities[Severity.WARNING]}
@@ -61,8 +61,8 @@ def as_json(diagnostics: Iterable[Diagnostic]) -> str:
         "version": 1,
         "diagnostics": [_json(d) for d in found],
         "summary": {
-            **counts(found),
-            "files": {path: counts(items) for path, items in _by_file(found).items()},
+            **_tally(found),
+            "files": {path: _tally(items) for path, items in _by_file(found).items()},
         },
     }
     return json.dumps(document, ensure_ascii=False, indent=2)

@@ -75,11 +75,6 @@ class BuildResult:
     unchanged: list[Path] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        """Whether every agreement was built (or was up to date)."""
-        return not self.failed
-
 
 def build_agreements(
     paths: Sequence[Path],

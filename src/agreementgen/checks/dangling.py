@@ -9,7 +9,7 @@ dangling reference is always an error: a document would show the raw id where a 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Sequence, Set
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from agreementgen.errors import Diagnostic, Note
@@ -57,7 +57,7 @@ def dangling_references(
             found += [
                 _unknown(ref, place, kinds, ids, document, folder)
                 for place in places(document.source.data, ref.at)
-                if _refers(ref, place.value, list(ids))
+                if _refers(ref, place.value, ids)
             ]
     return found
 
@@ -109,14 +109,14 @@ class _Folder:
         return next((d for d in self.documents if d.kind == kind.document), None)
 
 
-def _refers(ref: Reference, value: str, ids: list[str]) -> bool:
+def _refers(ref: Reference, value: str, ids: Mapping[str, _Definition]) -> bool:
     """Whether `value` at `ref` is an id that no file defines."""
     if value in ids or value in dict(ref.fixed):
         return False
     if ref.or_text:
         # 'Frivillige' and 'frivillige' are partners written as text; 'jobcenter-vibrog'
         # is a mistyped id: id-shaped, and hyphenated or close to one.
-        return bool(ID.match(value)) and ("-" in value or bool(_close(value, ids)))
+        return bool(ID.match(value)) and ("-" in value or bool(_close(value, list(ids))))
     return True
 
 

@@ -1,9 +1,9 @@
 """Where an agreement folder defines its ids, and where it refers to them, by kind of id.
 
 This is the one description of "where ids are referenced": `agreementgen rename` (the edit
-stage) changes an id at every place named here, and the checks of dangling references could
-draw on it as well. A place is a path of steps through a document's data: a key, ANY for every
-item of a list or every value of a mapping, KEY (last) for the keys of a mapping.
+stage) changes an id at every place named here, and the checks stage reports every reference
+that names no id (checks.dangling). A place is a path of steps through a document's data: a
+key, ANY for every item of a list or every value of a mapping, KEY (last) for the keys of a mapping.
 
 The description is held against the models: every field whose type is the `Id` alias, at any
 depth and in any document kind, must be a definition or a reference here
@@ -102,51 +102,55 @@ ID_KINDS: tuple[IdKind, ...] = (
 )  # fmt: skip
 
 REFERENCES: tuple[Reference, ...] = (
-    Reference("agreement", ("departments", ANY, "owner"), ("party",), "a department's owner"),
-    Reference("agreement", ("departments", ANY, "group"), ("group",), "a department's group"),
+    Reference("agreement", ("departments", ANY, "owner"), ("party",), N_("a department's owner")),
+    Reference("agreement", ("departments", ANY, "group"), ("group",), N_("a department's group")),
     Reference(
-        "agreement", ("board", "members", ANY, "party"), ("party",), "a board member's party"
+        "agreement", ("board", "members", ANY, "party"), ("party",), N_("a board member's party")
     ),
     Reference(
         "agreement", ("sections", "area", "criteria", "rows", ANY, "department"), ("department",),
-        "a criteria row's department",
+        N_("a criteria row's department"),
     ),
     Reference(
         "agreement", ("sections", "area", "criteria", "rows", ANY, "values", KEY), ("criterion",),
-        "a criteria row's values",
+        N_("a criteria row's values"),
     ),
-    Reference("sub_agreement", ("parties", ANY, "party"), ("party",), "a delaftale party's party"),
+    Reference(
+        "sub_agreement", ("parties", ANY, "party"), ("party",), N_("a delaftale party's party")
+    ),
     Reference(
         "sub_agreement", ("activities", ANY, "responsible"), ("party",),
-        "an activity's responsible",
+        N_("an activity's responsible"),
     ),
     # Text, or the id of a party of the same delaftale.
     Reference(
         "sub_agreement", ("activities", ANY, "partners", ANY), ("sub-agreement-party",),
-        "an activity's partners", or_text=True,
+        N_("an activity's partners"), or_text=True,
     ),
     Reference(
         "sub_agreement", ("activities", ANY, "sub_goals", ANY), ("sub-goal",),
-        "an activity's sub-goals",
+        N_("an activity's sub-goals"),
     ),
-    Reference("sub_agreement", ("roles", ANY, "party"), ("party",), "a role's party"),
+    Reference("sub_agreement", ("roles", ANY, "party"), ("party",), N_("a role's party")),
     Reference(
-        "budget", ("lines", ANY, "activities", ANY), ("activity",), "a budget line's activities"
+        "budget", ("lines", ANY, "activities", ANY), ("activity",), N_("a budget line's activities")
     ),
     Reference(
         "budget", ("lines", ANY, "amounts", ANY, KEY), ("party", "funder"),
-        "the funding sources of a budget line's amounts", fixed=(("lbf", N_("Landsbyggefonden")),),
+        N_("the funding sources of a budget line's amounts"),
+        fixed=(("lbf", N_("Landsbyggefonden")),),
     ),
     Reference(
         "milestones", ("milestones", ANY, "activities", ANY), ("activity",),
-        "a milestone's activities",
+        N_("a milestone's activities"),
     ),
     Reference(
-        "milestones", ("milestones", ANY, "department"), ("department",), "a milestone's department"
+        "milestones", ("milestones", ANY, "department"), ("department",),
+        N_("a milestone's department"),
     ),
     Reference(
         "milestones", ("milestones", ANY, "responsible"), ("party", "subgroup"),
-        "a milestone's responsible", fixed=((BOARD, N_("the board")),),
+        N_("a milestone's responsible"), fixed=((BOARD, N_("the board")),),
     ),
 )  # fmt: skip
 

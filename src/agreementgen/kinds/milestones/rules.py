@@ -282,7 +282,7 @@ def physical_plans_agree(loaded: LoadedAgreement, ctx: Context) -> Iterator[Diag
                 )
                 continue
             if m.department not in index:
-                continue  # an unknown activity is AG131 (checks.dangling)
+                continue  # an unknown department is AG131 (checks.dangling)
             j = index[m.department]
             department = loaded.agreement.departments[j]
             physical = department.physical_plan
