@@ -11,18 +11,29 @@ renderer with python-docx and dropped in at `{{p documents }}` and `{{p section.
 
 from __future__ import annotations
 
+import functools
 import sys
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt
+from fontTools.misc import sstruct
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables.O_S_2f_2 import panoseFormat
+from lxml import etree
 
 from agreementgen.files import office_file
+from agreementgen.fonts import FACES, FAMILY, font_folder
+from agreementgen.render.word import footnotes_part
 from agreementgen.views import drawing
 
 # The built-in templates are package data: an installed agreementgen carries them.
@@ -34,7 +45,18 @@ INK, MUTED, RULE = (c.lstrip("#") for c in (drawing.INK, drawing.MUTED, drawing.
 HEAD_FILL, ACCENT = drawing.HEAD.lstrip("#"), drawing.ACCENT.lstrip("#")
 LINK = "0563C1"  # Word's own hyperlink blue
 
-FONT = "Calibri"  # LibreOffice shows the metric-compatible Carlito, so pages break alike
+# The PDF's font, embedded (see _embed_fonts): Word and LibreOffice show it on any machine.
+FONT = FAMILY
+# Word's element for each face of an embedded family (bold, italic), in schema order, and the
+# content type of an embedded font part (ECMA-376 Part 1, §17.8).
+EMBED_TAGS = {
+    (False, False): "w:embedRegular",
+    (True, False): "w:embedBold",
+    (False, True): "w:embedItalic",
+    (True, True): "w:embedBoldItalic",
+}
+OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"  # the theme's namespace
 LANGUAGE = "da-DK"
 MARGIN = Cm(2.5)
 SIGNATURE_WIDTH = Cm(12)  # signature line and its "Dato | Navn" row
@@ -48,6 +70,9 @@ BULLET_NUM, NUMBER_NUM = 1, 2
 FACT_LABEL_WIDTH = Cm(4.5)  # the facts table under a document's title
 FACT_VALUE_WIDTH = Cm(11.5)
 INDENT = 425  # twips per list level (0.75 cm)
+NO_HYPHENS = "<w:suppressAutoHyphens/>"  # titles and headings break at spaces only
+# Line heights in font sizes, as agreement.css's body and h1-h6 have them.
+BODY_LINE, HEADING_LINE = 1.4, 1.2
 
 
 # --- styles -----------------------------------------------------------------------------------
@@ -67,6 +92,20 @@ def _rpr(
         half_points = round(size * 2)
         parts.append(f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>')
     return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
+
+
+@functools.cache
+def _regular() -> Any:
+    """The font's regular face (fontTools' TTFont)."""
+    return TTFont(font_folder() / FACES[0][0])
+
+
+def _line(height: float) -> int:
+    """Word's automatic line spacing, in 240ths of the font's own line (its ascent plus
+    descent), for lines `height` font sizes apart as in the PDF."""
+    os2 = _regular()["OS/2"]
+    own = (os2.usWinAscent + os2.usWinDescent) / _regular()["head"].unitsPerEm
+    return round(240 * height / own)
 
 
 def _spacing(before: int = 0, after: int = 0, line: int | None = None) -> str:
@@ -116,7 +155,7 @@ def _border(
 
 def _headings() -> list[str]:
     # (size pt, space before, space after, italic); headings are never auto-numbered: the
-    # numbers are part of the LBF heading text.
+    # numbers are part of the LBF heading text. Nor are they hyphenated, as in the PDF.
     looks = [(16, 24, 8, False), (13.5, 18, 6, False), (12, 14, 4, False)]
     looks += [(11, 12, 3, True)] * 3
     return [
@@ -125,7 +164,8 @@ def _headings() -> list[str]:
             f"heading {level}",
             next_style="Normal",
             ppr="<w:keepNext/><w:keepLines/>"
-            + _spacing(before, after, 252)
+            + NO_HYPHENS
+            + _spacing(before, after, _line(HEADING_LINE))
             + f'<w:outlineLvl w:val="{level - 1}"/>',
             rpr=_rpr(size, bold=True, italic=italic, color=ACCENT),
         )
@@ -134,6 +174,7 @@ def _headings() -> list[str]:
 
 
 def _list_styles() -> list[str]:
+    # An item never splits across pages: its bullet stays with its text.
     styles = []
     for level in range(3):
         suffix = f" {level + 1}" if level else ""
@@ -143,7 +184,8 @@ def _list_styles() -> list[str]:
                 _style(
                     f"List{kind}{sid}",
                     f"List {kind}{suffix}",
-                    ppr=f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr>'
+                    ppr="<w:keepLines/>"
+                    + f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr>'
                     + _spacing(0, 3),
                 )
             )
@@ -151,7 +193,7 @@ def _list_styles() -> list[str]:
             _style(
                 f"ListContinue{sid}",
                 f"List Continue{suffix}",
-                ppr=_spacing(0, 3) + f'<w:ind w:left="{INDENT * (level + 1)}"/>',
+                ppr="<w:keepLines/>" + _spacing(0, 3) + f'<w:ind w:left="{INDENT * (level + 1)}"/>',
             )
         )
     return styles
@@ -200,7 +242,7 @@ def _styles() -> list[str]:
             "Normal",
             "Normal",
             based_on=None,
-            ppr="<w:widowControl/>" + _spacing(0, 6, 259),
+            ppr="<w:widowControl/>" + _spacing(0, 6, _line(BODY_LINE)),
             rpr=_rpr(color=INK),
             default=True,
         ),
@@ -219,6 +261,7 @@ def _styles() -> list[str]:
             ppr="<w:keepNext/><w:pBdr>"
             + _border("bottom", size=12, color=ACCENT, space=6)
             + "</w:pBdr>"
+            + NO_HYPHENS
             + _spacing(0, 18, 240),
             rpr=_rpr(24, bold=True, color=ACCENT),
         ),
@@ -294,7 +337,9 @@ def _styles() -> list[str]:
             "Table Heading",
             based_on="TableText",
             custom=True,
-            ppr="<w:keepNext/>",
+            # Column headings break at spaces only, as in the PDF: the columns are as wide
+            # as their longest heading word (views/columns.py).
+            ppr="<w:keepNext/>" + NO_HYPHENS,
             rpr=_rpr(bold=True),
         ),
         _style(
@@ -329,6 +374,20 @@ def _styles() -> list[str]:
             based_on="DefaultParagraphFont",
             rpr=f'<w:rPr><w:color w:val="{LINK}"/><w:u w:val="single"/></w:rPr>',
         ),
+        # Word's own footnote styles, by Word's names: a note Word adds looks the same.
+        _style(
+            "FootnoteText",
+            "footnote text",
+            ppr=_spacing(0, 2, 240),
+            rpr=_rpr(9),
+        ),
+        _style(
+            "FootnoteReference",
+            "footnote reference",
+            kind="character",
+            based_on="DefaultParagraphFont",
+            rpr='<w:rPr><w:vertAlign w:val="superscript"/></w:rPr>',
+        ),
         *_table_styles(),
     ]
 
@@ -347,7 +406,7 @@ def _set_styles(doc: Any) -> None:
             '<w:sz w:val="22"/><w:szCs w:val="22"/>'
             f'<w:lang w:val="{LANGUAGE}" w:eastAsia="{LANGUAGE}" w:bidi="ar-SA"/>'
             "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
-            + _spacing(0, 6, 259)
+            + _spacing(0, 6, _line(BODY_LINE))
             + "</w:pPr></w:pPrDefault></w:docDefaults>"
         ),
     )
@@ -392,6 +451,79 @@ def _set_numbering(doc: Any) -> None:
         f'<w:abstractNumId w:val="{NUMBER_ABSTRACT}"/></w:num>',
     ):
         numbering.append(parse_xml(xml))
+
+
+# --- fonts ------------------------------------------------------------------------------------
+
+
+def font_key(name: str) -> uuid.UUID:
+    """The key the face in file `name` is obfuscated with: fixed per file, so the template
+    comes out byte for byte the same on every run."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"agreementgen:fonts/{name}")
+
+
+def obfuscate(data: bytes, key: uuid.UUID) -> bytes:
+    """ECMA-376 Part 1, §17.8.1: the font's first 32 bytes XORed with the key's 16 bytes,
+    taken from the GUID's last byte to its first, twice over. Done again, it gives the font
+    back."""
+    mask = key.bytes[::-1] * 2
+    return bytes(b ^ m for b, m in zip(data[:32], mask, strict=True)) + data[32:]
+
+
+def _embed_fonts(doc: Any) -> None:
+    """Embed the four faces of the font, and make the font table name it alone."""
+    table = doc.part.part_related_by(RELATIONSHIP_TYPE.FONT_TABLE)
+    folder = font_folder()
+    embeds = []
+    for number, (name, bold, italic) in enumerate(FACES, start=1):
+        key = font_key(name)
+        part = Part(
+            PackURI(f"/word/fonts/font{number}.odttf"),
+            OBFUSCATED_FONT,
+            obfuscate((folder / name).read_bytes(), key),
+            doc.part.package,
+        )
+        rid = table.relate_to(part, RELATIONSHIP_TYPE.FONT)
+        key_text = "{" + str(key).upper() + "}"
+        embeds.append(f'<{EMBED_TAGS[bold, italic]} r:id="{rid}" w:fontKey="{key_text}"/>')
+    table._blob = _font_table("".join(embeds), _regular()["OS/2"])
+
+
+def _font_table(embeds: str, os2: Any) -> bytes:
+    """The font table: the font with its embedded faces, and what a client that ignores them
+    matches another font by: a proportional sans serif (family, pitch) of this PANOSE class
+    and these Unicode ranges and code pages (the font's OS/2 table)."""
+    panose = sstruct.pack(panoseFormat, os2.panose).hex().upper()
+    sig = (
+        f'w:usb0="{os2.ulUnicodeRange1:08X}" w:usb1="{os2.ulUnicodeRange2:08X}" '
+        f'w:usb2="{os2.ulUnicodeRange3:08X}" w:usb3="{os2.ulUnicodeRange4:08X}" '
+        f'w:csb0="{os2.ulCodePageRange1:08X}" w:csb1="{os2.ulCodePageRange2:08X}"'
+    )
+    xml = (
+        f'<w:fonts {nsdecls("w", "r")}><w:font w:name="{FONT}">'
+        f'<w:panose1 w:val="{panose}"/><w:charset w:val="00"/><w:family w:val="swiss"/>'
+        f'<w:pitch w:val="variable"/><w:sig {sig}/>{embeds}</w:font></w:fonts>'
+    )
+    return b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n" + xml.encode("utf-8")
+
+
+def _set_theme_fonts(doc: Any) -> None:
+    """The theme's heading and body fonts are the font too, for what Word makes of them (a
+    style the user adds in Word)."""
+    theme = doc.part.part_related_by(RELATIONSHIP_TYPE.THEME)
+    root = etree.fromstring(theme.blob)
+    for latin in root.iterfind(".//a:fontScheme/*/a:latin", {"a": A_NS}):
+        latin.set("typeface", FONT)
+    theme._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# --- footnotes ------------------------------------------------------------------------------------
+
+
+def _set_footnotes(doc: Any) -> None:
+    """The footnotes part with Word's separators, named in the settings: the renderer adds
+    each note to it after rendering."""
+    footnotes_part(doc)
 
 
 # --- page, header and footer ------------------------------------------------------------------
@@ -531,7 +663,13 @@ def _body(doc: Any) -> None:
     _para(doc, "Front Text", "{%p for party in parties %}")
     _para(doc, "Front Text", "{{ party }}")
     _para(doc, "Front Text", "{%p endfor %}")
+    # The 2019 template has a label with the dates under it, the 2023 one a sentence.
+    _para(doc, "Normal", "{%p if period_label %}")
+    _para(doc, "Label", "{{ period_label }}")
+    _para(doc, "Front Text", "{{ period }}")
+    _para(doc, "Normal", "{%p else %}")
     _para(doc, "Period", "{{ period }}")
+    _para(doc, "Normal", "{%p endif %}")
     _para(doc, "Label", "{{ signatures_label }}")
     _para(doc, "Normal", "{%p for sig in signatures %}")
     _signature_block(doc)
@@ -610,6 +748,12 @@ def _set_settings(doc: Any) -> None:
     rsids = settings.find(qn("w:rsids"))
     if rsids is not None:
         settings.remove(rsids)
+    # Word keeps the embedded fonts when it saves the file again, and hyphenates Danish as the
+    # PDF does; words in capitals (LBF, SSP) are left whole.
+    settings.find(qn("w:zoom")).addnext(parse_xml(f"<w:embedTrueTypeFonts {nsdecls('w')}/>"))
+    tab_stop = settings.find(qn("w:defaultTabStop"))
+    tab_stop.addnext(parse_xml(f"<w:doNotHyphenateCaps {nsdecls('w')}/>"))
+    tab_stop.addnext(parse_xml(f"<w:autoHyphenation {nsdecls('w')}/>"))
 
 
 # Parts of python-docx's default template that would only mislead here: Word 2010 style
@@ -637,7 +781,10 @@ def build(name: str = "agreement") -> bytes:
     doc = Document()
     _set_styles(doc)
     _set_numbering(doc)
+    _set_footnotes(doc)
     _set_settings(doc)
+    _embed_fonts(doc)
+    _set_theme_fonts(doc)
     if name == "agreement":
         _set_page(doc)
         _body(doc)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from agreementgen.language import speaking
+from agreementgen.views.document import Document
 
 _ROOT = str(Path(__file__).resolve().parents[1])
 _BESIDE = str(Path(_ROOT).parent) + os.sep
@@ -56,3 +57,25 @@ def _english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.delenv(name, raising=False)
     with speaking("en"):
         yield
+
+
+# The Viborg agreement, rendered once for every test module that reads it.
+@pytest.fixture(scope="session")
+def viborg_view() -> Document:
+    from .helpers import ROOT, document
+
+    return document(ROOT / "agreements" / "viborg")
+
+
+@pytest.fixture(scope="session")
+def viborg_docx(viborg_view: Document) -> bytes:
+    from agreementgen.render.word import render_docx
+
+    return render_docx(viborg_view)
+
+
+@pytest.fixture(scope="session")
+def viborg_html(viborg_view: Document) -> str:
+    from agreementgen.render.html import render_html
+
+    return render_html(viborg_view)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Literal
 
 import click
 import pytest
 from click.testing import CliRunner
 
 from agreementgen.cli import cli
+from agreementgen.source.model import TemplatePack
+from agreementgen.source.packs import load_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -37,10 +40,20 @@ def rule_table() -> str:
 
     lines = ["| Code | Level | Rule | lbf.md §17.2 |", "| --- | --- | --- | --- |"]
     lines += [
-        f"| `{rule.code}` | {rule.level} | {rule.summary} | {rule.lbf or ''} |"
+        f"| `{rule.code}` | {_level(rule.code, rule.level)} | {rule.summary} | {rule.lbf or ''} |"
         for rule in sorted(all_rules(), key=lambda r: r.code)
     ]
     return "\n".join(lines)
+
+
+def _level(code: str, level: Literal["E", "W"]) -> str:
+    """A rule's level, and where a template pack weighs it otherwise, its level there."""
+    others = [
+        f"{pack_level} with `{pack_id}`"
+        for pack_id in TemplatePack
+        if (pack_level := load_pack(pack_id).rule_level(code, level)) != level
+    ]
+    return f"{level} ({'; '.join(others)})" if others else level
 
 
 def _readme_block(start: str = START, end: str = END) -> str:

@@ -66,7 +66,7 @@ def test_the_examples_break_no_budget_rule(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_viborg_budget_tables_leave_every_label_its_longest_word() -> None:
-    from agreementgen.kinds.budget.view import CHAR_WIDTH, PADDING
+    from agreementgen.views.columns import CELL_PADDING, text_width
     from agreementgen.views.document import DataTable
 
     loaded = load(ROOT / "agreements" / "viborg")
@@ -76,7 +76,8 @@ def test_viborg_budget_tables_leave_every_label_its_longest_word() -> None:
     assert len(tables) >= 5
     for table in tables:
         words = [w for row in table.rows for w in row[0].split()]
-        assert table.widths[0] >= max(len(w) for w in words) * CHAR_WIDTH + PADDING, table
+        longest = max(text_width(w, bold=True) for w in words)  # total rows are bold
+        assert table.widths[0] >= longest + CELL_PADDING, table
     # Amount columns line up from table to table: the same widths for the years and total.
     amounts = {t.widths[1:7] for t in tables if len(t.header[0]) >= 7 and t.numeric[1]}
     assert len(amounts) == 1

@@ -36,6 +36,7 @@ TOP = {
     "agreementgen": "foundation",
     "agreementgen.errors": "foundation",
     "agreementgen.files": "foundation",
+    "agreementgen.fonts": "foundation",
     "agreementgen.language": "foundation",
     "agreementgen.report": "foundation",
     "agreementgen.cli": "cli",

@@ -116,7 +116,8 @@ def placeholder_errors(folder: str, name: str, places: str) -> str:
     return "".join(placeholder_error(f"{folder}/{name}:{place}") for place in places.split())
 
 
-def baselines_missing(where: str) -> str:
+def baselines_missing(where: str, pack_at: str) -> str:
+    """The nine AG206 errors, and under the first the note on the pack's rule at `pack_at`."""
     indicators = [
         "Andel 1-5-årige i dagtilbud",
         "Karaktergennemsnit i dansk og matematik for 9.-klasseselever",
@@ -130,9 +131,14 @@ def baselines_missing(where: str) -> str:
         "Andel beboere over 18 år, der laver frivilligt arbejde",
         "Andel stemmeberettigede, der har stemt ved seneste kommunalvalg/ folketingsvalg",
     ]
+    note = (
+        f"{pack_at}: note: template pack lbf-2019-26@2023-11-24: required in a final build "
+        "(--final)\n"
+    )
     return "".join(
         f"{where}: error AG206: indicator {number} ({text}) has no baseline\n"
         "    hint: give its values, or not_available with the reason\n"
+        + (note if number == 1 else "")
         for number, text in enumerate(indicators, 1)
     )
 
@@ -282,7 +288,7 @@ def test_final_refuses_the_new_folder_at_each_placeholder(project: Path) -> None
             "28:13 29:14 34:13 35:14 42:11 55:13 57:13 59:16 61:7 68:13 70:11 83:11 89:11 95:11"
             " 105:11",
         )
-        + baselines_missing(f"{folder}/agreement.yaml:112:5")
+        + baselines_missing(f"{folder}/agreement.yaml:112:5", f"{folder}/agreement.yaml:10:16")
         + f"{folder}/agreement.yaml:129:7: warning AG204: the problem complex of Beskæftigelse "
         "has no figures or data\n"
         "    hint: LBF asks for a description that is 'konkret og dataunderbygget'\n"
@@ -882,7 +888,7 @@ def test_from_is_a_draft_that_builds_and_fails_final(example: Path, tmp_path: Pa
         f"{folder}/agreement.yaml:9:1: warning AG212: not signed yet by Eksempelby "
         "Boligselskab, Boligforeningen Fjorden, Eksempelby Kommune\n"
         + placeholder_errors(folder, "agreement.yaml", "14:13 15:14 20:13 21:14 26:13 27:14")
-        + baselines_missing(f"{folder}/agreement.yaml:172:5")
+        + baselines_missing(f"{folder}/agreement.yaml:172:5", f"{folder}/agreement.yaml:4:16")
         + f"{folder}/agreement.yaml:231:1: error AG272: the agreement is marked as an "
         "example: its content is fictitious\n"
         "    hint: delete `example: true` when the content is real\n"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import itertools
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,8 +29,17 @@ from agreementgen.source.model import (
     SubgroupKind,
     TextBlock,
 )
-from agreementgen.views.orgchart import PDF_NAME, WIDTH_CM, Layout, OrgChart, draw, layout
-from tests.helpers import ROOT, load
+from agreementgen.views.orgchart import (
+    PDF_NAME,
+    WIDTH_CM,
+    Layout,
+    OrgChart,
+    draw,
+    draw_once,
+    layout,
+    page,
+)
+from tests.helpers import ROOT, load, require_tool
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -294,7 +306,7 @@ def test_caption_and_sizes(viborg_chart: OrgChart) -> None:
     root = ET.fromstring(viborg_chart.svg)
     assert root.get("width") == "453.543307pt"
     assert "<dc:date>" not in viborg_chart.svg
-    assert "'DejaVu Sans', Verdana, sans-serif" in viborg_chart.svg
+    assert "'Source Sans Pro', Carlito, Calibri, sans-serif" in viborg_chart.svg
     assert len(viborg_chart.svg) < 200_000
 
 
@@ -349,3 +361,129 @@ def test_area_names_come_from_the_pack(viborg: LoadedAgreement) -> None:
     shown = [" ".join(r.text for r in n.texts) for n in plan.nodes if n.kind == "area"]
     chosen = [k for k in FocusAreaKey if k is not FocusAreaKey.CRIME_PREVENTION]
     assert shown == [viborg.pack.area(key).name for key in chosen]
+
+
+# -- the upload: an A4 page ------------------------------------------------------------------
+
+
+def _pdf_tool(tool: str, pdf: bytes, tmp_path: Path) -> str:
+    """The output of a poppler tool (pdftotext, pdffonts) for `pdf`."""
+    path = tmp_path / PDF_NAME
+    path.write_bytes(pdf)
+    command = [require_tool(tool), *(["-enc", "UTF-8"] if tool == "pdftotext" else [])]
+    if tool == "pdftotext":
+        command += [str(path), "-"]
+    else:
+        command.append(str(path))
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def _media_boxes(pdf: bytes) -> list[tuple[float, ...]]:
+    found = re.findall(rb"/MediaBox\s*\[\s*([-\d.\s]+?)\s*\]", pdf)
+    return [tuple(float(n) for n in box.split()) for box in found]
+
+
+def test_the_upload_is_one_a4_page(viborg_chart: OrgChart) -> None:
+    [box] = _media_boxes(viborg_chart.pdf)
+    assert box[:2] == (0, 0)
+    assert box[2] == pytest.approx(595.28, abs=0.5)  # 21 cm
+    assert box[3] == pytest.approx(841.89, abs=0.5)  # 29.7 cm
+
+
+def test_the_upload_has_title_area_date_and_legend(viborg_chart: OrgChart, tmp_path: Path) -> None:
+    text = _pdf_tool("pdftotext", viborg_chart.pdf, tmp_path)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # Viborg is not signed: the date is the start of its period, as on its other documents.
+    assert lines[:3] == [
+        "Organisationsdiagram",
+        "Den boligsociale helhedsplan, Viborg",
+        "Dato: 1. august 2025",
+    ]
+    flowing = " ".join(text.split())
+    assert "Boligselskabet Sct. Jørgen" in flowing and "Sekretariatsbetjening" in flowing
+    for entry in (
+        "Signaturforklaring",
+        "En af aftalens parter; partens type står under navnet",
+        "Fuld linje: parterne står sammen bag bestyrelsen, og grupperne hører under den",
+        "Bestyrelsen og dens medlemmer; formanden er fremhævet",
+        "Sekretariatsbetjeningen: hvem der betjener bestyrelsen",
+        "Stiplet linje: sekretariatet betjener bestyrelsen",
+        "En gruppe under bestyrelsen; gruppens type står over navnet",
+        "Et valgt indsatsområde; der er én delaftale for hvert",
+    ):
+        assert entry in flowing, entry
+
+
+def test_the_legend_explains_only_what_the_diagram_shows(
+    example: LoadedAgreement, tmp_path: Path
+) -> None:
+    focus = FocusAreas()
+    agreement = example.agreement.model_copy(
+        update={
+            "board": None,
+            "sections": example.agreement.sections.model_copy(update={"focus_areas": focus}),
+        }
+    )
+    flowing = " ".join(_pdf_tool("pdftotext", draw(agreement, example.pack).pdf, tmp_path).split())
+    assert "En af aftalens parter" in flowing and "Bestyrelsen og dens medlemmer" in flowing
+    assert "Fuld linje: parterne står sammen bag bestyrelsen" in flowing
+    for absent in (
+        "grupperne hører under",
+        "formanden",  # no members, so no chair
+        "Stiplet linje",
+        "Sekretariatsbetjeningen",
+        "indsatsområde;",
+    ):
+        assert absent not in flowing, absent
+
+
+def test_the_date_is_the_last_signature(viborg: LoadedAgreement, tmp_path: Path) -> None:
+    from agreementgen.build.outputs import document_date
+
+    days = [datetime.date(2025, 6, 3), None, datetime.date(2025, 5, 20)]
+    parties = [
+        p.model_copy(update={"signatory": p.signatory.model_copy(update={"date": day})})
+        for p, day in zip(viborg.agreement.parties, days, strict=True)
+    ]
+    agreement = viborg.agreement.model_copy(update={"parties": parties})
+    assert agreement.own_date == document_date(agreement).date() == datetime.date(2025, 6, 3)
+    text = _pdf_tool("pdftotext", draw_once(agreement, viborg.pack).pdf, tmp_path)
+    assert "Dato: 3. juni 2025" in text
+    # Unsigned, the date is the period's start: the cache tells the two apart.
+    later = viborg.agreement.model_copy(
+        update={
+            "period": viborg.agreement.period.model_copy(
+                update={"start": datetime.date(2025, 9, 1)}
+            )
+        }
+    )
+    assert draw_once(later, viborg.pack).pdf != draw_once(viborg.agreement, viborg.pack).pdf
+    assert "Dato: 1. september 2025" in _pdf_tool(
+        "pdftotext", draw_once(later, viborg.pack).pdf, tmp_path
+    )
+
+
+def test_a_tall_diagram_is_drawn_smaller_to_fit_its_page(viborg: LoadedAgreement) -> None:
+    usual = layout(viborg.agreement, viborg.pack)
+    tall = replace(usual, height=1200.0)
+    margin = 2 / 2.54 * 72
+    for plan in (usual, layout(crowded(viborg.agreement), viborg.pack), tall):
+        sheet = page(viborg.agreement, plan)
+        right = sheet.left + plan.width * sheet.scale
+        bottom = sheet.top + plan.height * sheet.scale
+        assert sheet.left == pytest.approx(sheet.width - right)  # centred
+        if plan is tall:
+            assert sheet.scale < 0.6 and sheet.left > margin
+        else:  # as wide as the page's text
+            assert sheet.left == pytest.approx(margin) and sheet.scale == pytest.approx(17 / 16)
+        legend = [r for r in sheet.sheet.labels if r.y > sheet.top]
+        assert legend and min(r.extent[1] for r in legend) > bottom  # the legend is below
+        assert max(r.extent[3] for r in legend) <= sheet.height - margin
+
+
+def test_the_drawings_are_set_in_the_documents_font(viborg_chart: OrgChart, tmp_path: Path) -> None:
+    fonts = _pdf_tool("pdffonts", viborg_chart.pdf, tmp_path).splitlines()[2:]
+    names = {line.split()[0].partition("+")[2] for line in fonts}
+    assert names == {"SourceSansPro-Regular", "SourceSansPro-Bold", "SourceSansPro-It"}
+    families = set(re.findall(r"font-family: ([^;\"]+)", viborg_chart.svg))
+    assert families == {"'Source Sans Pro', Carlito, Calibri, sans-serif"}

@@ -39,8 +39,12 @@ def test_sections_are_numbered_headings_in_template_order(html: str) -> None:
 
 def test_one_signature_block_per_party(html: str) -> None:
     assert html.count('<div class="signature">') == 3
-    assert "Dato: 1. juni 2025" in html
-    assert "Navn: Åse Ødegård, Direktør" in html
+    # As in the Word file: the labels, and what is filled in under them.
+    assert (
+        '<span class="field">Dato</span><span class="filled">1.\u00a0juni\u00a02025</span>' in html
+    )
+    name = '<span class="field">Navn</span><span class="filled">Åse Ødegård, Direktør</span>'
+    assert name in html
 
 
 def _goals_header(html: str) -> list[str]:
@@ -76,7 +80,7 @@ def test_the_2019_pack_has_no_baseline_year(tmp_path: Path) -> None:
         "Baseline kommune",
         "Datakilde",
     ]
-    assert "regulativet af 11. december 2019." in html
+    assert "regulativet af 11.\u00a0december\u00a02019." in html
 
 
 def test_pictures_are_inlined_and_missing_ones_say_so(html: str) -> None:

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from agreementgen.checks.rules import all_rules
+from agreementgen.source.model import TemplatePack
+from agreementgen.source.packs import load_pack
 
 from .rulecase import line_of, lines_of, position_of, replace, run
 
@@ -96,19 +98,51 @@ def test_ag205_unchosen_area_not_carried(tmp_path: Path, monkeypatch: pytest.Mon
     )
 
 
+NINTH_BASELINE = "      - indicator: 9\n        not_available: Data ikke tilgængelig\n"
+
+
 def test_ag206_missing_baseline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, stderr = run(
         tmp_path,
         monkeypatch,
-        [(A, replace("      - indicator: 9\n        not_available: Data ikke tilgængelig\n", ""))],
+        [(A, replace(NINTH_BASELINE, ""))],
     )
     assert code == 1
     line = line_of(tmp_path, A, "    baselines:")
+    pack_line = line_of(tmp_path, A, "template_pack:")
     assert lines_of(stderr, "AG206") == (
         f"example/agreement.yaml:{line}:5: error AG206: indicator 9 (Andel stemmeberettigede, "
         "der har stemt ved seneste kommunalvalg/ folketingsvalg) has no baseline\n"
-        "    hint: give its values, or not_available with the reason"
+        "    hint: give its values, or not_available with the reason\n"
+        f"example/agreement.yaml:{pack_line}:16: note: template pack lbf-2019-26@2023-11-24: "
+        "required in a final build (--final)"
     )
+
+
+def test_ag206_is_a_warning_on_the_2019_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Agreements approved under the 2019 regulativ left every baseline cell empty (Slagelse
+    2021): on its pack a missing baseline is a warning even in a final build."""
+    code, stderr = run(
+        tmp_path,
+        monkeypatch,
+        [
+            (A, replace("lbf-2019-26@2023-11-24", "lbf-2019-26@2019-12-11")),
+            (A, replace(NINTH_BASELINE, "")),
+        ],
+    )
+    line = line_of(tmp_path, A, "    baselines:")
+    pack_line = line_of(tmp_path, A, "template_pack:")
+    assert lines_of(stderr, "AG206") == (
+        f"example/agreement.yaml:{line}:5: warning AG206: indicator 9 (Andel stemmeberettigede, "
+        "der har stemt ved seneste kommunalvalg/ folketingsvalg) has no baseline\n"
+        "    hint: give its values, or not_available with the reason\n"
+        f"example/agreement.yaml:{pack_line}:16: note: template pack lbf-2019-26@2019-12-11: "
+        "not required: a warning, even with --final"
+    )
+    assert " error " not in stderr
+    assert code == 0
 
 
 def test_ag207_baseline_without_year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -328,3 +362,11 @@ def test_a_document_that_fails_leaves_the_rules_that_do_not_read_it_to_speak(
         "2029-06-30\n"
         "Aborted with 1 error, 4 warnings.\n"
     )
+
+
+def test_pack_rule_levels_name_real_rules() -> None:
+    """A pack that weighs a rule otherwise names it by a code that exists (a typo would
+    silently leave the rule at its own level)."""
+    codes = {rule.code for rule in all_rules()}
+    for pack_id in TemplatePack:
+        assert set(load_pack(pack_id).rule_levels) <= codes, pack_id

@@ -258,7 +258,8 @@ def test_an_include_of_a_file_outside_the_folders_is_a_diagnostic(project: Path)
 
 
 def test_the_pdf_may_read_only_the_fonts_and_data(tmp_path: Path) -> None:
-    from agreementgen.render.html import _fetcher, _font_folder
+    from agreementgen.fonts import font_folder
+    from agreementgen.render.html import _fetcher
 
     fetcher = _fetcher()
     (tmp_path / "secret.css").write_text("x", "utf-8")
@@ -266,7 +267,7 @@ def test_the_pdf_may_read_only_the_fonts_and_data(tmp_path: Path) -> None:
         with pytest.raises(ValueError, match="may not make the PDF read"):
             fetcher.fetch(url)
     fetcher.fetch("data:text/plain,ok").close()
-    font = next(_font_folder().glob("*.ttf"))
+    font = next(font_folder().glob("*.ttf"))
     fetcher.fetch(font.as_uri()).close()
 
 
@@ -278,7 +279,7 @@ def test_a_syntax_error_names_the_template_and_the_line(project: Path) -> None:
     result = _build("html")
     assert result.exit_code == 1
     assert _errors(result) == [
-        "agreements/demo/templates/agreement.html.j2:47:1: error AG183: template syntax error: "
+        "agreements/demo/templates/agreement.html.j2:54:1: error AG183: template syntax error: "
         "Unexpected end of template. Jinja was looking for the following tags: 'elif' or "
         "'else' or 'endif'. The innermost block that needs to be closed is 'if'. (while "
         "rendering Strategisk samarbejdsaftale om boligsocial indsats, Demo & Co <Nord> "
@@ -524,18 +525,18 @@ def test_check_templates_follows_loops_macros_and_imports(project: Path) -> None
     result = _run("check-templates", "agreements/demo")
     assert result.exit_code == 1
     assert _errors(result) == [
-        "agreements/demo/templates/_blocks.html.j2:8:1: error AG188: 's.bolt': Span | str has no "
+        "agreements/demo/templates/_blocks.html.j2:19:1: error AG188: 's.bolt': Span | str has no "
         "attribute 'bolt'",
-        "agreements/demo/templates/_blocks.html.j2:21:1: error AG185: 't.__class__' is not "
+        "agreements/demo/templates/_blocks.html.j2:57:1: error AG185: 't.__class__' is not "
         "available to templates",
-        "agreements/demo/templates/_blocks.html.j2:103:1: error AG188: 'b.captoin': DataTable "
+        "agreements/demo/templates/_blocks.html.j2:133:1: error AG188: 'b.captoin': DataTable "
         "| FigureView | Heading | ListBlock | MdTable | Paragraph | Quote has no attribute "
         "'captoin'",
-        "agreements/demo/templates/agreement.html.j2:27:1: error AG188: 's.partner': Signature "
+        "agreements/demo/templates/agreement.html.j2:32:1: error AG188: 's.partner': Signature "
         "has no attribute 'partner'",
-        "agreements/demo/templates/agreement.html.j2:27:1: error AG188: unknown variable "
+        "agreements/demo/templates/agreement.html.j2:32:1: error AG188: unknown variable "
         "'unknown_name'",
-        "agreements/demo/templates/agreement.html.j2:42:1: error AG188: 'section.headline': "
+        "agreements/demo/templates/agreement.html.j2:49:1: error AG188: 'section.headline': "
         "SectionView has no attribute 'headline'",
     ]
 

@@ -9,11 +9,9 @@ from pathlib import Path
 import pytest
 from docx import Document as open_docx
 
-from agreementgen.render.html import render_html
-from agreementgen.render.word import render_docx
 from agreementgen.views.document import Document
 
-from .helpers import ROOT, SEEDS, document, libreoffice, require_tool
+from .helpers import ROOT, SEEDS, libreoffice, require_tool
 from .seed_text import normalise, prose, sentences, table_figures
 from .text import docx_sections, docx_table_text, docx_text, html_sections
 
@@ -22,23 +20,8 @@ VIBORG = ROOT / "agreements" / "viborg"
 FIDELITY = 0.95
 
 
-@pytest.fixture(scope="module")
-def viborg() -> Document:
-    return document(VIBORG)
-
-
-@pytest.fixture(scope="module")
-def docx_bytes(viborg: Document) -> bytes:
-    return render_docx(viborg)
-
-
-@pytest.fixture(scope="module")
-def html(viborg: Document) -> str:
-    return render_html(viborg)
-
-
-def test_seed_prose_sentences_occur_in_the_docx(docx_bytes: bytes) -> None:
-    text = normalise(docx_text(docx_bytes))
+def test_seed_prose_sentences_occur_in_the_docx(viborg_docx: bytes) -> None:
+    text = normalise(docx_text(viborg_docx))
     found = sentences(prose(SEED))
     missing = [s for s in found if normalise(s) not in text]
     share = 1 - len(missing) / len(found)
@@ -48,27 +31,29 @@ def test_seed_prose_sentences_occur_in_the_docx(docx_bytes: bytes) -> None:
     )
 
 
-def test_every_figure_of_the_seeds_tables_is_in_the_docx_tables(docx_bytes: bytes) -> None:
-    tables = docx_table_text(docx_bytes).replace(" %", "%")
+def test_every_figure_of_the_seeds_tables_is_in_the_docx_tables(viborg_docx: bytes) -> None:
+    tables = docx_table_text(viborg_docx).replace(" %", "%")
     figures = table_figures(SEED)
     assert len(figures) > 200
     missing = sorted({f for f in figures if f not in tables})
     assert not missing
 
 
-def test_docx_and_html_carry_the_same_text_section_by_section(docx_bytes: bytes, html: str) -> None:
-    in_docx, in_html = docx_sections(docx_bytes), html_sections(html)
+def test_docx_and_html_carry_the_same_text_section_by_section(
+    viborg_docx: bytes, viborg_html: str
+) -> None:
+    in_docx, in_html = docx_sections(viborg_docx), html_sections(viborg_html)
     assert list(in_docx) == list(in_html)
     for name, text in in_docx.items():
         assert text == in_html[name], name
 
 
-def test_docx_structure(docx_bytes: bytes, viborg: Document) -> None:
-    doc = open_docx(io.BytesIO(docx_bytes))
+def test_docx_structure(viborg_docx: bytes, viborg_view: Document) -> None:
+    doc = open_docx(io.BytesIO(viborg_docx))
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["Aftaledokumenter", *(s.heading for s in viborg.sections)]
-    assert len(viborg.sections) == 8
-    front = docx_sections(docx_bytes)["front"]
+    assert headings == ["Aftaledokumenter", *(s.heading for s in viborg_view.sections)]
+    assert len(viborg_view.sections) == 8
+    front = docx_sections(viborg_docx)["front"]
     for party in ("Boligselskabet Viborg", "Boligselskabet Sct. Jørgen", "Viborg Kommune"):
         assert f"{party} Dato Navn" in front
     assert "Samarbejdsaftalen gælder fra 1. august 2025 til 31. juli 2029" in front
@@ -87,10 +72,10 @@ def test_docx_structure(docx_bytes: bytes, viborg: Document) -> None:
 
 
 @pytest.mark.slow
-def test_libreoffice_converts_the_docx_to_pdf(docx_bytes: bytes, tmp_path: Path) -> None:
+def test_libreoffice_converts_the_docx_to_pdf(viborg_docx: bytes, tmp_path: Path) -> None:
     soffice = libreoffice(tmp_path)
     source = tmp_path / "viborg.docx"
-    source.write_bytes(docx_bytes)
+    source.write_bytes(viborg_docx)
     result = subprocess.run(
         [*soffice, "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
         capture_output=True,

@@ -57,12 +57,9 @@ class Output:
 
 
 def document_date(agreement: Agreement) -> datetime.datetime:
-    """The agreement's own date: its last signature, or the start of its period if unsigned.
-
-    Documents carry it as their date unless SOURCE_DATE_EPOCH is set; never the build's time.
-    """
-    signed = [p.signatory.date for p in agreement.parties if p.signatory.date is not None]
-    day = max(signed) if signed else agreement.period.start
+    """The documents' date: the agreement's own (Agreement.own_date) as a time, which
+    documents carry unless SOURCE_DATE_EPOCH is set; never the build's time."""
+    day = agreement.own_date
     return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from agreementgen.checks.agreement import Context, run_checks
 from agreementgen.checks.dangling import Document, dangling_references
+from agreementgen.checks.footnotes import footnote_problems
 from agreementgen.checks.rules import rules_reading, run_rules
 from agreementgen.errors import Diagnostic, Severity, display_path
 from agreementgen.kinds import AGREEMENT, KINDS, document_files, kind_of
@@ -57,6 +58,8 @@ def read_agreement(
     files = [Document(AGREEMENT.key, source)] if source is not None else []
     unread = beside.unread | ({AGREEMENT.key} if source is None else set())
     problems += dangling_references([*files, *beside.files], unread)
+    valid = [(source, agreement)] if source is not None and agreement is not None else []
+    problems += footnote_problems([*valid, *((d.source, d.model) for d in beside.documents)])
     if source is None or agreement is None:
         return None, problems
     pack = load_pack(agreement.template_pack)

@@ -14,11 +14,12 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from agreementgen.checks.agreement import Context
-from agreementgen.errors import Diagnostic, Severity
+from agreementgen.errors import Diagnostic, Note, Severity
 from agreementgen.kinds.base import Kind
 from agreementgen.language import tr
 from agreementgen.source.folder import LoadedAgreement
 from agreementgen.source.model import FocusAreaKey, PartyKind, TextBlock
+from agreementgen.source.packs import rules_weighed_by_pack
 
 Check = Callable[[LoadedAgreement, Context], Iterator[Diagnostic]]
 LBF_PERIOD_MONTHS = 48
@@ -43,13 +44,27 @@ def run_rules(
     rules: Sequence[Rule] | None = None,
 ) -> list[Diagnostic]:
     """Run `rules` (default: every rule); E rules give errors when `final`, everything else
-    warnings."""
+    warnings. A rule's level is the template pack's where the pack weighs it otherwise, and
+    then a note at `template_pack`, under its first diagnostic, says which pack's applies."""
     found = []
     for rule in all_rules() if rules is None else rules:
-        error = final and rule.level == "E"
-        severity = Severity.ERROR if error else Severity.WARNING
-        found += [replace(d, code=rule.code, severity=severity) for d in rule.check(loaded, ctx)]
+        level = ctx.pack.rule_level(rule.code, rule.level)
+        severity = Severity.ERROR if final and level == "E" else Severity.WARNING
+        said = [replace(d, code=rule.code, severity=severity) for d in rule.check(loaded, ctx)]
+        if said and rule.code in rules_weighed_by_pack():
+            # Once, under the rule's first diagnostic: nine missing baselines need one note.
+            said[0] = replace(said[0], notes=said[0].notes + _pack_note(ctx, level))
+        found += said
     return found
+
+
+def _pack_note(ctx: Context, level: Literal["E", "W"]) -> tuple[Note, ...]:
+    where = ctx.at(("template_pack",), "", "")
+    if level == "E":
+        message = tr("template pack {pack}: required in a final build (--final)")
+    else:
+        message = tr("template pack {pack}: not required: a warning, even with --final")
+    return (Note(where.path, where.line, where.col, message.format(pack=ctx.pack.id.value)),)
 
 
 # -- the agreement ----------------------------------------------------------------------------

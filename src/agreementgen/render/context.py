@@ -40,6 +40,7 @@ class AgreementWord(TypedDict):
     area_name: str
     parties_label: str
     parties: tuple[str, ...]
+    period_label: str
     period: str
     signatures_label: str
     signatures: tuple[Signature, ...]

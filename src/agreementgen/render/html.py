@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlparse
 from markupsafe import Markup
 
 from agreementgen.errors import InputError
+from agreementgen.fonts import FACES, FAMILY, font_folder
 from agreementgen.render.problems import render_problem
 from agreementgen.render.templating import environment, environment_of
 from agreementgen.render.watchdog import watched_render
@@ -27,16 +28,6 @@ from agreementgen.source.templates import (
 from agreementgen.text.markdown import parser
 from agreementgen.views.document import Document, FigureView, SimpleDocument
 
-FONT_FAMILY = "Source Sans Pro"
-# Faces of the font the PDF uses, from the font-source-sans-pro package: (file, weight, style).
-FONT_FACES = (
-    ("SourceSansPro-Regular.ttf", 400, "normal"),
-    ("SourceSansPro-It.ttf", 400, "italic"),
-    ("SourceSansPro-Semibold.ttf", 600, "normal"),
-    ("SourceSansPro-SemiboldIt.ttf", 600, "italic"),
-    ("SourceSansPro-Bold.ttf", 700, "normal"),
-    ("SourceSansPro-BoldIt.ttf", 700, "italic"),
-)
 _MIME = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
@@ -133,7 +124,7 @@ def _fetcher() -> Any:
 def _fetcher_class() -> Any:
     from weasyprint.urls import URLFetcher
 
-    fonts = _font_folder().resolve()
+    fonts = font_folder().resolve()
 
     class LocalFetcher(URLFetcher):  # type: ignore[misc]
         def __init__(self, **options: Any) -> None:
@@ -197,16 +188,10 @@ def _page_footer_css(label: str) -> str:
 
 @functools.cache
 def _font_css() -> str:
-    folder = _font_folder()
+    folder = font_folder()
     rules = [
-        f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{(folder / name).as_uri()}"); '
-        f"font-weight: {weight}; font-style: {style}; }}"
-        for name, weight, style in FONT_FACES
+        f'@font-face {{ font-family: "{FAMILY}"; src: url("{(folder / name).as_uri()}"); '
+        f"font-weight: {700 if bold else 400}; font-style: {'italic' if italic else 'normal'}; }}"
+        for name, bold, italic in FACES
     ]
     return "\n".join(rules)
-
-
-def _font_folder() -> Path:
-    import font_source_sans_pro  # type: ignore[import-untyped]
-
-    return Path(font_source_sans_pro.__file__).parent / "files"

@@ -20,11 +20,11 @@ docxtpl variables, and never as template source.
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
-import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +32,9 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from docx.enum.style import WD_STYLE_TYPE
-from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu
@@ -47,7 +49,17 @@ from agreementgen.render.problems import MissingStyle, unclosed_tags, word_probl
 from agreementgen.render.templating import environment_of, keep_underscores
 from agreementgen.render.watchdog import watched_render
 from agreementgen.source.templates import AGREEMENT_DOCX, DOCUMENT_DOCX
-from agreementgen.text.markdown import Heading, ListBlock, MdTable, Paragraph, Quote, Span, Spans
+from agreementgen.text.markdown import (
+    Heading,
+    ListBlock,
+    MdTable,
+    Note,
+    Paragraph,
+    Quote,
+    Span,
+    Spans,
+)
+from agreementgen.views.columns import scaled, spans_widths
 from agreementgen.views.document import DataTable, Document, FigureView, SimpleDocument, ViewBlock
 
 SOURCE_PREFIX = "Kilde: "
@@ -57,15 +69,11 @@ FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 HEAD_FILL = "E6ECF0"  # header cells, as the table style's first row (templates/agreement.css)
 GROUP_FILL = "F4F6F8"  # the merged goal cells of the goals table
 MISSING_BORDER = "9AA5AD"
-# Rough width of one character of table text (Calibri 9.5 pt) and a cell's side margins,
-# for sharing the text width between columns.
-CHAR_TWIPS = 95
-CELL_PADDING_TWIPS = 2 * 85 + 30
-# Tables up to this many body rows are kept on one page where Word can.
-KEEP_TOGETHER_ROWS = 8
+# Tables up to this many body rows, and lists up to this many items, are kept on one page
+# where Word can (agreement.css keeps the same ones whole).
+KEEP_TOGETHER = 8
 MAX_LIST_LEVEL = 2  # "List Bullet 3" is the deepest list style
 MAX_HEADING_LEVEL = 6
-_WORD = re.compile(r"\S+")
 # Paragraph properties (w:pPr children) and the start of a table row.
 _KEEP_NEXT = "<w:keepNext/>"
 _NO_KEEP_NEXT = '<w:keepNext w:val="0"/>'
@@ -151,6 +159,8 @@ def render_docx(
             context = _simple_context(document, writer)
         with watched_render():
             tpl.render(context, jinja_env=environment_of(templates))
+        # After rendering: docxtpl renders the footnotes part as a template too.
+        writer.write_footnotes()
     except InputError:
         raise
     except Exception as exc:
@@ -189,6 +199,7 @@ def _agreement_context(document: Document, writer: _Writer) -> dict[str, Any]:
         "area_name": document.area_name,
         "parties_label": document.parties_label,
         "parties": document.parties,
+        "period_label": document.period_label,
         "period": document.period,
         "signatures_label": document.signatures_label,
         "signatures": document.signatures,
@@ -236,6 +247,7 @@ class _Writer:
         self._default_ids: dict[WD_STYLE_TYPE, str | None] = {}
         self._style_tags: dict[str, str] = {}
         self._links: dict[str, str] = {}
+        self.notes: list[Note] = []  # the footnotes referred to, written after rendering
         self.numbering = self.part.numbering_part.element
         self.bullet_num = self._style_num_id("List Bullet")
         self.number_abstract = self._abstract_num_id(self._style_num_id("List Number"))
@@ -248,12 +260,13 @@ class _Writer:
         return Markup(self.blocks(blocks))
 
     def blocks(self, blocks: Sequence[ViewBlock]) -> str:
-        """The blocks of a section; a paragraph that leads into what follows keeps with it."""
+        """The blocks of a section; a paragraph that introduces what follows keeps with it."""
         parts = []
         for index, block in enumerate(blocks):
             if isinstance(block, Paragraph):
-                following = blocks[index + 1] if index + 1 < len(blocks) else None
-                keep = _KEEP_NEXT if _introduces(block, following) else ""
+                before = blocks[index - 1] if index else None
+                after = blocks[index + 1] if index + 1 < len(blocks) else None
+                keep = _KEEP_NEXT if _introduces(before, after) else ""
                 parts.append(self.paragraph(block.spans, "Normal", keep))
             else:
                 parts.append(self.block(block))
@@ -324,27 +337,35 @@ class _Writer:
         follow w:pStyle, in schema order."""
         return f"<w:p><w:pPr>{self.style_tag(style)}{props}</w:pPr>{self.runs(spans)}</w:p>"
 
-    def runs(self, spans: Spans) -> str:
-        """Spans as runs; a link's spans go inside one w:hyperlink."""
+    def runs(self, spans: Spans, part: Any = None) -> str:
+        """Spans as runs; a link's spans go inside one w:hyperlink; a footnote reference is
+        a run of its own. `part` is the part they go in, when not the document's body."""
         parts = []
         for href, group in itertools.groupby(spans, key=lambda span: span.href):
             if href:
-                parts.append(self.hyperlink(href, tuple(group)))
+                parts.append(self.hyperlink(href, tuple(group), part))
             else:
-                parts.extend(_run(span) for span in group)
+                parts.extend(
+                    _run(span) if span.note is None else self.footnote_reference(span.note)
+                    for span in group
+                )
         return "".join(parts)
 
-    def hyperlink(self, href: str, spans: Spans) -> str:
-        if href not in self._links:
-            self._links[href] = self.part.relate_to(
-                href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True
-            )
+    def hyperlink(self, href: str, spans: Spans, part: Any = None) -> str:
+        """A link; one in a footnote (`part`: the footnotes part) is related from there."""
+        if part is not None:
+            link = part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        else:
+            if href not in self._links:
+                self._links[href] = self.part.relate_to(
+                    href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True
+                )
+            link = self._links[href]
         style = self.style_tag("Hyperlink", WD_STYLE_TYPE.CHARACTER)
         runs = "".join(_run(span, style) for span in spans)
         # Declared here, as python-docx did: a template's own root need not declare r.
         return (
-            f"<w:hyperlink {nsdecls('r')} r:id={quoteattr(self._links[href])} "
-            f'w:history="1">{runs}</w:hyperlink>'
+            f'<w:hyperlink {nsdecls("r")} r:id={quoteattr(link)} w:history="1">{runs}</w:hyperlink>'
         )
 
     def quote(self, quote: Quote) -> str:
@@ -357,26 +378,51 @@ class _Writer:
 
     # --- lists ---------------------------------------------------------------------------------
 
-    def list_block(self, block: ListBlock, depth: int) -> str:
+    def list_block(
+        self, block: ListBlock, depth: int, *, kept: bool = False, ends: bool = True
+    ) -> str:
         """Each item's first paragraph carries the bullet or number; more paragraphs of the
-        item are indented to its text; a nested list goes one level deeper."""
+        item are indented to its text; a nested list goes one level deeper.
+
+        A short list stays on one page: each of its paragraphs keeps with the next but the
+        last (`kept`: the list is inside a short one, and its last keeps with what follows
+        too). The paragraph that ends the outermost list (`ends`) has a paragraph's space
+        after it, not an item's."""
         level = min(depth, MAX_LIST_LEVEL)
         suffix = f" {level + 1}" if level else ""
         kind = "Number" if block.ordered else "Bullet"
         num_id = self.new_number_list(level, block.start) if block.ordered else self.bullet_num
-        parts = []
+        short = kept or len(block.items) <= KEEP_TOGETHER
+        # Each child of each item, with its style and numbering (none for other blocks).
+        children: list[tuple[ViewBlock, str, str]] = []
         for item in block.items:
-            marked = False
+            mark = (f"List {kind}{suffix}", _numbering(num_id, level))
             for child in item or (Paragraph(()),):
-                if not isinstance(child, Paragraph):
-                    parts.append(self.block(child, depth=depth + 1))
-                elif marked:
-                    parts.append(self.paragraph(child.spans, f"List Continue{suffix}"))
+                if isinstance(child, Paragraph):
+                    children.append((child, *mark))
+                    mark = (f"List Continue{suffix}", "")
                 else:
-                    numbering = _numbering(num_id, level)
-                    parts.append(self.paragraph(child.spans, f"List {kind}{suffix}", numbering))
-                    marked = True
+                    children.append((child, "", ""))
+        parts = []
+        for index, (entry, style, numbering) in enumerate(children):
+            last = index + 1 == len(children)
+            keep = short and (kept or not last)
+            if isinstance(entry, Paragraph):
+                props = (_KEEP_NEXT if keep else "") + numbering
+                props += self.list_end_spacing if ends and last else ""
+                parts.append(self.paragraph(entry.spans, style, props))
+            elif isinstance(entry, ListBlock):
+                parts.append(self.list_block(entry, depth + 1, kept=keep, ends=ends and last))
+            else:
+                parts.append(self.block(entry, depth=depth + 1))
         return "".join(parts)
+
+    @functools.cached_property
+    def list_end_spacing(self) -> str:
+        """The w:spacing of a list's last paragraph: the space after a paragraph (Normal's),
+        as in the PDF; nothing where the template's Normal style sets none."""
+        after = self.style("Normal").paragraph_format.space_after
+        return "" if after is None else f'<w:spacing w:after="{after.twips}"/>'
 
     def new_number_list(self, level: int, start: int) -> int:
         """Add a w:num that starts `level` at `start`: Word would otherwise continue the
@@ -412,7 +458,8 @@ class _Writer:
 
     def md_table(self, table: MdTable) -> str:
         align = [_ALIGN.get(a, _ALIGN["left"]) for a in table.align]
-        return self.table((table.header,), table.rows, align) + self.paragraph((), "Table End")
+        table_xml = self.table((table.header,), table.rows, align, shares=table.widths)
+        return table_xml + self.paragraph((), "Table End")
 
     def data_table(self, table: DataTable) -> str:
         header = tuple(tuple((Span(text),) for text in row) for row in table.header)
@@ -450,28 +497,28 @@ class _Writer:
         """A table in 'Agreement Table' style: header rows repeat on each page and are
         shaded directly too (the style's first-row look covers one header row only); rows
         never split across pages; the first column is merged down each group of `groups` rows.
-        Columns get `shares` of the width where given, else widths estimated from the text.
+        Columns get `shares` of the width where given (the view stage sets them from the
+        content), else widths from the text here, in the same way (views.columns).
         `align` holds each column's w:jc.
 
         The caller adds a paragraph after the table: Word joins two tables that touch.
         """
         columns = max(len(row) for row in (*header, *rows))
-        total = self.text_width.twips
-        if len(shares) == columns:
-            widths = _exact([total * share / sum(shares) for share in shares], total)
-        else:
-            widths = column_widths([*header, *rows], columns, total)
+        if len(shares) != columns:
+            shares = spans_widths(header, rows)
+        widths = scaled(shares, self.text_width.twips)
         parts = [_table_start(self.table_style(), widths)]
-        # A row kept with the next one stays on its page; keep small tables and each merged
-        # group of rows whole.
+        # A row kept with the next one stays on its page: keep small tables and each merged
+        # group of rows whole; of a longer table, keep the first two rows with the header
+        # (and so with the caption or heading before it) and the last two together.
         ends = list(itertools.accumulate(groups)) if groups else [len(rows)]
-        keep_whole = bool(groups) or len(rows) <= KEEP_TOGETHER_ROWS
+        keep_whole = bool(groups) or len(rows) <= KEEP_TOGETHER
         head = [_shading(HEAD_FILL)] * len(widths)
         parts.extend(
             self._row(row, widths, align, "Table Heading", head, header=True) for row in header
         )
         for index, row in enumerate(rows):
-            keep = keep_whole and index + 1 not in ends
+            keep = index + 1 not in ends if keep_whole else index in (0, len(rows) - 2)
             starts_group = index == 0 or index in ends
             # A merged cell shows the text of its first row only.
             shown = ((), *row[1:]) if groups and not starts_group else row
@@ -549,14 +596,138 @@ class _Writer:
         paragraph = self.paragraph((Span(note),), "Figure Note")
         return f"{start}<w:tr>{_cell(width, _shading(GROUP_FILL), paragraph)}</w:tr></w:tbl>"
 
+    # --- footnotes -----------------------------------------------------------------------------
+    # A reference is written where it stands; its note goes into the footnotes part after
+    # rendering (write_footnotes), as docxtpl renders that part as a template too and note
+    # text is data. Word numbers the notes itself, in the order the document shows them.
 
-def _introduces(paragraph: Paragraph, following: ViewBlock | None) -> bool:
-    """Whether the paragraph leads into the list, table or figure after it ("... at:"), and so
-    should stay on the same page as its start."""
-    text = "".join(span.text for span in paragraph.spans).rstrip()
-    return text.endswith(":") and isinstance(
-        following, ListBlock | MdTable | DataTable | FigureView
+    def footnote_reference(self, note: Note) -> str:
+        """A run referring to a new footnote that holds `note`."""
+        self.notes.append(note)
+        number = self.first_note_id + len(self.notes) - 1
+        return f'<w:r>{self.footnote_mark()}<w:footnoteReference w:id="{number}"/></w:r>'
+
+    @functools.cached_property
+    def first_note_id(self) -> int:
+        """The id of the first footnote written: after the template's own (the separators
+        -1 and 0, and any note a template of one's own holds)."""
+        root = etree.fromstring(footnotes_part(self.docx).blob)
+        return 1 + max((int(f.get(qn("w:id"))) for f in root.iter(qn("w:footnote"))), default=0)
+
+    def footnote_mark(self) -> str:
+        """The w:rPr of a footnote's number, in the text and in the note: 'footnote
+        reference' style, or superscript where a template of one's own has no such style."""
+        tag = _or_fallback(
+            lambda: self.style_tag(FOOTNOTE_REFERENCE, WD_STYLE_TYPE.CHARACTER),
+            '<w:vertAlign w:val="superscript"/>',
+        )
+        return f"<w:rPr>{tag}</w:rPr>" if tag else ""
+
+    def write_footnotes(self) -> None:
+        """Add the notes referred to to the footnotes part (made if the template has none)."""
+        if not self.notes:
+            return
+        part = footnotes_part(self.docx)
+        root = etree.fromstring(part.blob)
+        for number, note in enumerate(self.notes, self.first_note_id):
+            root.append(parse_xml(self.footnote(number, note, part)))
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def footnote(self, number: int, note: Note, part: Any) -> str:
+        """A w:footnote: its number, a space, the note's text in 'footnote text' style (in
+        Normal where a template of one's own has no such style)."""
+        style = _or_fallback(lambda: self.style_tag(FOOTNOTE_TEXT), "")
+        return (
+            f'<w:footnote {nsdecls("w")} w:id="{number}"><w:p><w:pPr>{style}</w:pPr>'
+            f"<w:r>{self.footnote_mark()}<w:footnoteRef/></w:r>"
+            f'<w:r><w:t xml:space="preserve"> </w:t></w:r>{self.runs(note.spans, part)}</w:p>'
+            "</w:footnote>"
+        )
+
+
+def _introduces(before: ViewBlock | None, after: ViewBlock | None) -> bool:
+    """Whether a paragraph between `before` and `after` introduces what follows, and so keeps
+    with it: it leads into a list, table or figure, or stands alone under a heading (None:
+    the section's own, level 1) before the first of its subheadings. agreement.css keeps the
+    same paragraphs."""
+    if isinstance(after, ListBlock | MdTable | DataTable | FigureView):
+        return True
+    under = 1 if before is None else before.level if isinstance(before, Heading) else None
+    return isinstance(after, Heading) and under is not None and after.level > under
+
+
+# --- the footnotes part ---------------------------------------------------------------------------
+
+# Word's names of its footnote styles (shown as "Footnote Text" and "Footnote Reference").
+FOOTNOTE_TEXT = "footnote text"
+FOOTNOTE_REFERENCE = "footnote reference"
+FOOTNOTES_PART = "/word/footnotes.xml"
+# The two footnotes that are no notes, as Word writes them: the line above the notes, and the
+# line above notes continued from the page before. The settings name them too.
+_SEPARATORS = (
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr>'
+    '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+    "<w:r><w:separator/></w:r></w:p></w:footnote>"
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr>'
+    '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+    "<w:r><w:continuationSeparator/></w:r></w:p></w:footnote>"
+)
+_FOOTNOTE_SETTINGS = (
+    f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+)
+# What comes after w:footnotePr in w:settings (schema order).
+_AFTER_FOOTNOTE_SETTINGS = (
+    "w:endnotePr",
+    "w:compat",
+    "w:docVars",
+    "w:rsids",
+    "m:mathPr",
+    "w:attachedSchema",
+    "w:themeFontLang",
+    "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures",
+    "w:forceUpgrade",
+    "w:captions",
+    "w:readModeInkLockDown",
+    "w:smartTagType",
+    "sl:schemaLibrary",
+    "w:shapeDefaults",
+    "w:doNotEmbedSmartTags",
+    "w:decimalSymbol",
+    "w:listSeparator",
+)
+
+
+def footnotes_part(docx: Any) -> Any:
+    """Return the document's footnotes part; one without (a template of one's own, where no
+    footnote was ever written) gets one, with the separators, named in the settings.
+
+    templates/make_docx_template.py gives the built-in templates theirs with this too.
+    """
+    for rel in docx.part.rels.values():
+        if rel.reltype == RELATIONSHIP_TYPE.FOOTNOTES and not rel.is_external:
+            return rel.target_part
+    xml = f"<w:footnotes {nsdecls('w', 'r')}>{_SEPARATORS}</w:footnotes>"
+    blob = etree.tostring(
+        etree.fromstring(xml), xml_declaration=True, encoding="UTF-8", standalone=True
     )
+    part = Part(PackURI(FOOTNOTES_PART), CONTENT_TYPE.WML_FOOTNOTES, blob, docx.part.package)
+    docx.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    settings = docx.settings.element
+    if settings.find(qn("w:footnotePr")) is None:
+        settings.insert_element_before(parse_xml(_FOOTNOTE_SETTINGS), *_AFTER_FOOTNOTE_SETTINGS)
+    return part
+
+
+def _or_fallback(style_tag: Callable[[], str], fallback: str) -> str:
+    """A footnote style's tag, or `fallback`, direct formatting to the same end, where the
+    template lacks the style: Word adds its footnote styles to a document only once it has a
+    footnote, so a template of one's own may well have none."""
+    try:
+        return style_tag()
+    except MissingStyle:
+        return fallback
 
 
 # --- Word XML -----------------------------------------------------------------------------------
@@ -629,39 +800,3 @@ def _merge_down(*, restart: bool) -> str:
     """The w:tcPr children that start a vertically merged (and shaded) cell, or that merge
     the cell into the one above it."""
     return f'<w:vMerge w:val="restart"/>{_shading(GROUP_FILL)}' if restart else "<w:vMerge/>"
-
-
-def column_widths(rows: Sequence[Sequence[Spans]], columns: int, total: int) -> list[int]:
-    """Share `total` twips between columns as a browser's automatic table layout does.
-
-    Each column needs at least its longest word and would like its longest line; a column
-    gets its minimum plus a share of what is left in proportion to how much more it would
-    like. The estimate counts characters, which is close enough for Calibri.
-    """
-    least = [1] * columns
-    most = [1] * columns
-    for row in rows:
-        for column, spans in enumerate(row):
-            text = "".join(span.text for span in spans)
-            for line in text.split("\n"):
-                most[column] = max(most[column], len(line))
-                for word in _WORD.findall(line):
-                    least[column] = max(least[column], len(word))
-    low = [n * CHAR_TWIPS + CELL_PADDING_TWIPS for n in least]
-    high = [max(n * CHAR_TWIPS + CELL_PADDING_TWIPS, lo) for n, lo in zip(most, low, strict=True)]
-    if sum(high) <= total:
-        scale = total / sum(high)
-        return _exact([h * scale for h in high], total)
-    if sum(low) >= total:
-        scale = total / sum(low)
-        return _exact([lo * scale for lo in low], total)
-    spare = total - sum(low)
-    wants = [h - lo for h, lo in zip(high, low, strict=True)]
-    return _exact([lo + spare * w / sum(wants) for lo, w in zip(low, wants, strict=True)], total)
-
-
-def _exact(widths: Sequence[float], total: int) -> list[int]:
-    """Round widths to whole twips that add up to `total` exactly."""
-    result = [math.floor(w) for w in widths]
-    result[-1] += total - sum(result)
-    return result

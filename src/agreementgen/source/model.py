@@ -544,3 +544,10 @@ class Agreement(Model):
         "real agreement.",
         False,
     )
+
+    @property
+    def own_date(self) -> datetime.date:
+        """The agreement's own date: its last signature, or the start of its period if
+        unsigned. Its documents and its organisation diagram carry it, never a build's time."""
+        signed = [p.signatory.date for p in self.parties if p.signatory.date is not None]
+        return max(signed) if signed else self.period.start

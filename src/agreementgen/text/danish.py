@@ -7,10 +7,27 @@ figures in their messages, and `validate` stays fast when none of them fire.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 LOCALE = "da_DK"
 NBSP = "\u00a0"
+_MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
+# What a number keeps with it at a line end: the percent and per mille signs, money and the
+# few units and counted nouns the documents use. Kept short on purpose: before any other
+# word a number may end a line, as in a sentence.
+_UNITS = "%|‰|pct\\.|procent|kr\\.|mio\\.|mia\\.|lejemål|boliger|beboere|år|måneder|uger|dage|timer"
+# The spaces that part a value from what belongs to it: '38 %', '1.102 lejemål', 'kr. 500',
+# '1,5 mio. kr.', and a date's day from its month and its month from its year
+# ('1. august 2025'). Each alternative matches the space with just enough around it.
+_BOUND_SPACE = re.compile(
+    rf"(?<=\d) +(?=(?:{_UNITS})(?!\w))"
+    r"|\bkr\. +(?=\d)"
+    r"|\bmi[oa]\. +(?=kr\.)"
+    rf"|(?<=\d\.) +(?=(?:{_MONTHS})\b)"
+    rf"|\b(?:{_MONTHS}) +(?=\d{{4}}\b)",
+    re.IGNORECASE,
+)
 
 
 def long_date(value: datetime.date) -> str:
@@ -18,6 +35,13 @@ def long_date(value: datetime.date) -> str:
     from babel.dates import format_date
 
     return str(format_date(value, "d. MMMM y", locale=LOCALE))
+
+
+def no_break(text: str) -> str:
+    """Return `text` with no-break spaces where a line must not part a number from its unit
+    or a date's parts: '38 %', '1.102 lejemål', '500.000 kr.', 'kr. 500.000', '1. august
+    2025'. Only the space between is changed, so the text says what its writer wrote."""
+    return _BOUND_SPACE.sub(lambda match: match.group().replace(" ", NBSP), text)
 
 
 def month_year(value: str) -> str:

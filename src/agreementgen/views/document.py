@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from agreementgen.source.folder import LoadedAgreement
@@ -38,9 +38,12 @@ from agreementgen.text.markdown import (
     ListBlock,
     MdBlock,
     Paragraph,
+    Quote,
     Span,
+    Spans,
     parse_markdown,
 )
+from agreementgen.views.columns import column_widths, spans_widths
 from agreementgen.views.drawing import Drawing
 from agreementgen.views.orgchart import draw_once
 
@@ -53,8 +56,8 @@ class DataTable:
 
     `header` may hold several rows; `numeric` marks right-aligned columns; `groups` lists, for
     tables whose first column spans several rows (the goals table), how many rows each spans;
-    `widths` gives relative column widths where the content alone would lay out badly;
-    `emphasis` the indexes of rows shown in bold (totals).
+    `widths` gives relative column widths, from the content (see finish_table) or as a kind
+    of document sets them; `emphasis` the indexes of rows shown in bold (totals).
     """
 
     header: tuple[tuple[str, ...], ...]
@@ -130,6 +133,7 @@ class Document:
     area_name: str
     parties_label: str
     parties: tuple[str, ...]
+    period_label: str  # '' where the period is a sentence of its own
     period: str
     signatures_label: str
     signatures: tuple[Signature, ...]
@@ -264,14 +268,17 @@ def build_document(loaded: LoadedAgreement) -> Document:
         area_name=agreement.area_name,
         parties_label=labels.parties,
         parties=tuple(p.name for p in agreement.parties),
-        period=period,
+        period_label=labels.period_label or "",
+        period=danish.no_break(period),
         signatures_label=labels.signatures,
         signatures=tuple(
             Signature(
                 party=p.name,
                 name=p.signatory.name or "",
                 title=p.signatory.title or "",
-                date=danish.long_date(p.signatory.date) if p.signatory.date else "",
+                date=danish.no_break(danish.long_date(p.signatory.date))
+                if p.signatory.date
+                else "",
             )
             for p in agreement.parties
         ),
@@ -305,7 +312,7 @@ def _sections(loaded: LoadedAgreement) -> Iterator[SectionView]:
     for key, heading in pack.headings.items():
         blocks: list[ViewBlock] = []
         if key in pack.fixed:
-            blocks.extend(parse_markdown(pack.fixed[key]))
+            blocks.extend(prose(pack.fixed[key]))
         if key == "goals":
             blocks.append(goals_table(s.goals.baselines, pack))
         if key == "focus_areas":
@@ -332,7 +339,7 @@ def view_blocks(
     """Yield view blocks; Markdown '###' becomes heading level `base`, '####' one deeper."""
     for block in blocks:
         if isinstance(block, TextBlock):
-            for md in parse_markdown(block.text):
+            for md in prose(block.text):
                 if isinstance(md, Heading):
                     yield Heading(max(base, min(6, md.level - 3 + base)), md.spans)
                 else:
@@ -349,7 +356,32 @@ def view_blocks(
                 missing_note=loaded.pack.labels.not_available_figure,
             )
         elif isinstance(block, InsertBlock):
-            yield from _insert(block.insert, loaded, base)
+            for view in _insert(block.insert, loaded, base):
+                yield view if isinstance(view, DataTable | FigureView) else finished(view)
+
+
+def prose(text: str) -> tuple[MdBlock, ...]:
+    """Markdown text as blocks ready to render (see `finished`)."""
+    return tuple(finished(block) for block in parse_markdown(text))
+
+
+def finished(block: MdBlock) -> MdBlock:
+    """A block ready to render: its text with the no-break spaces that keep a number with
+    its unit and a date whole (danish.no_break), a table with column widths from its content."""
+    if isinstance(block, Paragraph | Heading):
+        return replace(block, spans=_no_break(block.spans))
+    if isinstance(block, ListBlock):
+        items = tuple(tuple(finished(child) for child in item) for item in block.items)
+        return replace(block, items=items)
+    if isinstance(block, Quote):
+        return replace(block, blocks=tuple(finished(child) for child in block.blocks))
+    header = tuple(_no_break(cell) for cell in block.header)
+    rows = tuple(tuple(_no_break(cell) for cell in row) for row in block.rows)
+    return replace(block, header=header, rows=rows, widths=spans_widths((header,), rows))
+
+
+def _no_break(spans: Spans) -> Spans:
+    return tuple(replace(span, text=danish.no_break(span.text)) for span in spans)
 
 
 def _insert(insert: Insert, loaded: LoadedAgreement, base: int) -> Iterator[ViewBlock]:
@@ -431,7 +463,36 @@ def data_table(table: Table) -> DataTable:
         )
         for i in range(width)
     )
-    return DataTable(tuple(header), tuple(rows), numeric, table.caption, table.source)
+    return finish_table(DataTable(tuple(header), tuple(rows), numeric, table.caption, table.source))
+
+
+def finish_table(table: DataTable, *, least: Sequence[int] = ()) -> DataTable:
+    """A table ready to render: its text with no-break spaces (danish.no_break), and column
+    widths from its content, measured as shown: headers, totals and merged group cells bold.
+    Columns of figures take only the room they need; `least` gives columns a least width
+    (twips), to line them up with another table's."""
+    header = tuple(tuple(danish.no_break(text) for text in row) for row in table.header)
+    rows = tuple(tuple(danish.no_break(text) for text in row) for row in table.rows)
+    widths = column_widths(
+        [[(text, True) for text in row] for row in header],
+        [
+            [
+                (text, index in table.emphasis or (column == 0 and bool(table.groups)))
+                for column, text in enumerate(row)
+            ]
+            for index, row in enumerate(rows)
+        ],
+        least=least,
+        fixed=table.numeric,
+    )
+    return replace(
+        table,
+        header=header,
+        rows=rows,
+        caption=table.caption and danish.no_break(table.caption),
+        source=table.source and danish.no_break(table.source),
+        widths=widths,
+    )
 
 
 def department_label(department: Department) -> str:
@@ -457,9 +518,7 @@ def departments_table(agreement: Agreement) -> DataTable:
         plan = dep.physical_plan.description if dep.physical_plan else ""
         rows.append((dep.name, dep.built or "", units, plan, dep.notes or ""))
     header = (("Boligafdeling", "Opført", "Antal lejemål", "Byggefysisk helhedsplan", "Andet"),)
-    return DataTable(
-        header, tuple(rows), (False,) * 5, kind="departments", widths=(17, 13, 20, 28, 22)
-    )
+    return finish_table(DataTable(header, tuple(rows), (False,) * 5, kind="departments"))
 
 
 def criteria_table(table: CriteriaTable, departments: Sequence[Department]) -> DataTable:
@@ -475,15 +534,8 @@ def criteria_table(table: CriteriaTable, departments: Sequence[Department]) -> D
         values = (cell_text(row.values.get(c.id), "number") for c in table.criteria)
         rows.append((label, *values))
     numeric = (False, *(True for _ in table.criteria))
-    widths = (3, *(1 for _ in table.criteria))  # the department label takes a third
-    return DataTable(
-        tuple(header),
-        tuple(rows),
-        numeric,
-        table.caption,
-        table.source,
-        kind="criteria",
-        widths=widths,
+    return finish_table(
+        DataTable(tuple(header), tuple(rows), numeric, table.caption, table.source, kind="criteria")
     )
 
 
@@ -511,7 +563,7 @@ def goals_table(baselines: Sequence[Baseline], pack: Pack) -> DataTable:
             b = by_indicator.get(indicator.number)
             cells = {
                 "goal": area.goal,
-                "indicator": f"{indicator.number}. {indicator.text}",
+                "indicator": indicator.text,
                 "area": "",
                 "comparison": "",
                 "year": "",
@@ -524,15 +576,8 @@ def goals_table(baselines: Sequence[Baseline], pack: Pack) -> DataTable:
                 cells["source"] = b.source or ("" if b.not_available else indicator.source)
             rows.append(tuple(cells[key] for key in columns))
     numeric = tuple(key in ("area", "comparison", "year") for key in columns)
-    return DataTable(
-        (tuple(columns.values()),),
-        tuple(rows),
-        numeric,
-        groups=tuple(groups),
-        kind="goals",
-        widths=tuple(GOALS_WIDTHS[key] for key in columns),
+    return finish_table(
+        DataTable(
+            (tuple(columns.values()),), tuple(rows), numeric, groups=tuple(groups), kind="goals"
+        )
     )
-
-
-# Relative widths of the goals table's columns: the goal and indicator texts need the room.
-GOALS_WIDTHS = {"goal": 20, "indicator": 28, "area": 14, "comparison": 15, "year": 9, "source": 14}

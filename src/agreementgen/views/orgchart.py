@@ -6,9 +6,11 @@ members, the secretariat that serves it, the groups under the board and, at the 
 chosen focus areas the plan's staff work on.
 
 `layout` places every box and line in points at print size (16 cm wide), so a point in the
-layout is a point on the page; `draw` paints that layout with matplotlib as PNG (Word), SVG
-(HTML) and PDF (the separate upload). matplotlib is imported only inside functions, so
-`agreementgen validate` never loads it.
+layout is a point on the page; `page` lays out the separate upload, an A4 page with a title,
+the area's name, the agreement's date, the diagram and a legend of its boxes and lines;
+`draw` paints the diagram with matplotlib as PNG (Word) and SVG (HTML), and its page as PDF,
+all in the documents' font. matplotlib is imported only inside functions, so `agreementgen
+validate` never loads it.
 """
 
 from __future__ import annotations
@@ -18,17 +20,28 @@ import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from agreementgen import __version__
 from agreementgen.source.model import Agreement, Board, FocusAreaKey, PartyKind, SubgroupKind
 from agreementgen.source.packs import Pack
-from agreementgen.views.drawing import ACCENT, HEAD, INK, MUTED, PALE, RULE, WHITE, Drawing
+from agreementgen.text import danish
+from agreementgen.views.drawing import (
+    ACCENT,
+    HEAD,
+    INK,
+    MUTED,
+    PALE,
+    RULE,
+    WHITE,
+    Drawing,
+    Weight,
+    font,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.font_manager import FontProperties
+    from matplotlib.figure import Figure
 
 __all__ = [
     "NAME",
@@ -38,9 +51,11 @@ __all__ = [
     "Layout",
     "Node",
     "OrgChart",
+    "Page",
     "TextRun",
     "draw",
     "layout",
+    "page",
 ]
 
 WIDTH_CM = 16.0
@@ -86,8 +101,8 @@ _AREAS_NOTE = (
     "– én delaftale pr. indsatsområde."
 )
 _SMALLEST = 6.0  # font size, in points, below which no text shrinks to fit
+_CHAIR = "Formand:"
 
-Weight = Literal["normal", "bold"]
 Align = Literal["left", "center"]
 
 
@@ -171,9 +186,11 @@ class Layout:
 
 @dataclass(frozen=True)
 class OrgChart:
-    """The drawn diagram (PNG for Word, SVG for HTML, PDF as its own file) and a caption."""
+    """The drawn diagram (PNG for Word, SVG for HTML), its A4 page (the PDF to upload on its
+    own) and a caption."""
 
     drawing: Drawing
+    page: Drawing
     caption: str
     width_cm: float = WIDTH_CM
 
@@ -189,37 +206,11 @@ class OrgChart:
 
     @property
     def pdf(self) -> bytes:
-        """The diagram as a one-page PDF."""
-        return self.drawing.pdf
+        """The diagram's A4 page as PDF: title, area, date, the diagram and its legend."""
+        return self.page.pdf
 
 
 # -- text measuring and wrapping ----------------------------------------------------------
-
-
-def _font_file(weight: Weight, italic: bool) -> Path:
-    import matplotlib
-
-    name = {
-        ("normal", False): "DejaVuSans.ttf",
-        ("bold", False): "DejaVuSans-Bold.ttf",
-        ("normal", True): "DejaVuSans-Oblique.ttf",
-        ("bold", True): "DejaVuSans-BoldOblique.ttf",
-    }[weight, italic]
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
-
-
-@functools.cache
-def _font(size: float, weight: Weight, italic: bool) -> FontProperties:
-    """Return DejaVu Sans from matplotlib's own files, so every machine measures the same."""
-    from matplotlib.font_manager import FontProperties
-
-    return FontProperties(
-        family="DejaVu Sans",
-        style="italic" if italic else "normal",
-        weight=weight,
-        size=size,
-        fname=_font_file(weight, italic),
-    )
 
 
 @functools.cache
@@ -227,7 +218,7 @@ def _measure(text: str, style: _Style) -> float:
     """Return the width of `text` in points."""
     from matplotlib.textpath import text_to_path
 
-    prop = _font(style.size, style.weight, style.italic)
+    prop = font(style.size, style.weight, style.italic)
     width, _, _ = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
     return float(width)
 
@@ -463,7 +454,7 @@ def _members(board: Board | None, width: float) -> _Block:
         return block
     for k, member in enumerate(board.members):
         role = f"{member.role}, {member.name}" if member.name else member.role
-        chair = [("Formand:", _MEMBER_CHAIR)] if member.chair else []
+        chair = [(_CHAIR, _MEMBER_CHAIR)] if member.chair else []
         block.add_item([*chair, (role, _MEMBER)], "•", gap=0.0 if k == 0 else 2.0)
     return block
 
@@ -580,15 +571,135 @@ def layout(agreement: Agreement, pack: Pack) -> Layout:
     )
 
 
+# -- the page ------------------------------------------------------------------------------
+
+_A4 = (21.0 * _PT_PER_CM, 29.7 * _PT_PER_CM)  # in points
+_PAGE_MARGIN = 2.0 * _PT_PER_CM
+_PAGE_GAP = 24.0  # between the page's head, its diagram and its legend
+_LEGEND_COLUMN = 220.0  # the least width of a column of the legend
+_COLUMN_GAP = 18.0
+_SWATCH = (26.0, 15.0)  # a legend entry's sample box or line: width, height
+_SWATCH_GAP = 8.0  # between a sample and its text
+_ENTRY_GAP = 6.0  # between the rows of the legend
+_PAGE_TITLE = _Style(20.0, "bold", color=ACCENT)
+_PAGE_AREA = _Style(12.0)
+_PAGE_DATE = _Style(9.5, color=MUTED)
+_LEGEND_HEAD = _Style(10.0, "bold", color=ACCENT)
+_LEGEND = _Style(8.5)
+
+_Sample = Literal["party", "board", "secretariat", "subgroup", "area", "line", "dashed"]
+
+
+@dataclass(frozen=True)
+class Page:
+    """The diagram as its own upload, an A4 page, in points, y downwards.
+
+    `sheet` holds all but the diagram: the title, the area's name, the date and the legend.
+    The diagram is drawn `scale` times its size with its top left at (`left`, `top`).
+    """
+
+    width: float
+    height: float
+    sheet: Layout
+    diagram: Layout
+    left: float
+    top: float
+    scale: float
+
+
+def page(agreement: Agreement, diagram: Layout) -> Page:
+    """Lay out the upload's page, A4 portrait: the diagram is laid out for a portrait page
+    (16 cm wide), and is drawn as wide as the page's text, smaller only if it is too tall."""
+    width, height = _A4
+    content = width - 2 * _PAGE_MARGIN
+    head = _Block(content, "left")
+    head.add(NAME, _PAGE_TITLE)
+    head.add(agreement.area_name, _PAGE_AREA, gap=4.0)
+    head.add(f"Dato: {danish.long_date(agreement.own_date)}", _PAGE_DATE, gap=3.0)
+    rule = _PAGE_MARGIN + head.height + 4.0
+    top = rule + _PAGE_GAP
+    entries = _legend_entries(diagram)
+    # The legend goes under the diagram, whose size depends on the legend's height: the
+    # legend is placed once to be measured, then where it goes.
+    room = height - _PAGE_MARGIN - top - _PAGE_GAP - _legend(entries, 0.0, 0.0, content).height
+    scale = min(content / diagram.width, room / diagram.height)
+    legend = _legend(entries, _PAGE_MARGIN, top + diagram.height * scale + _PAGE_GAP, content)
+    rule_line = Connector(((_PAGE_MARGIN, rule), (width - _PAGE_MARGIN, rule)))
+    sheet = Layout(
+        width=width,
+        height=height,
+        nodes=legend.nodes,
+        connectors=(rule_line, *legend.connectors),
+        labels=head.place(_PAGE_MARGIN, _PAGE_MARGIN) + legend.labels,
+    )
+    left = (width - diagram.width * scale) / 2
+    return Page(width, height, sheet, diagram, left, top, scale)
+
+
+def _legend_entries(diagram: Layout) -> list[tuple[_Sample, str]]:
+    """What the legend explains: the boxes and lines the diagram has, top to bottom."""
+    kinds = {node.kind for node in diagram.nodes}
+    groups = ", og grupperne hører under den" if "subgroup" in kinds else ""
+    chair = any(run.text == _CHAIR for node in diagram.nodes for run in node.texts)
+    entries: list[tuple[_Sample, str]] = [
+        ("party", "En af aftalens parter; partens type står under navnet"),
+        ("line", f"Fuld linje: parterne står sammen bag bestyrelsen{groups}"),
+        ("board", "Bestyrelsen og dens medlemmer" + ("; formanden er fremhævet" if chair else "")),
+        ("secretariat", "Sekretariatsbetjeningen: hvem der betjener bestyrelsen"),
+        ("dashed", "Stiplet linje: sekretariatet betjener bestyrelsen"),
+        ("subgroup", "En gruppe under bestyrelsen; gruppens type står over navnet"),
+        ("area", "Et valgt indsatsområde; der er én delaftale for hvert"),
+    ]
+    dashed = any(line.dashed for line in diagram.connectors)
+    return [
+        (sample, text)
+        for sample, text in entries
+        if sample in kinds
+        or (sample == "line" and diagram.connectors)
+        or (sample == "dashed" and dashed)
+    ]
+
+
+def _legend(
+    entries: Sequence[tuple[_Sample, str]], left: float, top: float, width: float
+) -> Layout:
+    """Place the legend in columns, each entry a sample with its text beside it."""
+    columns = max(1, int((width + _COLUMN_GAP) // (_LEGEND_COLUMN + _COLUMN_GAP)))
+    column = (width - (columns - 1) * _COLUMN_GAP) / columns
+    rows = -(-len(entries) // columns)
+    sample_width, sample_height = _SWATCH
+    blocks = []
+    for _, text in entries:
+        block = _Block(column - sample_width - _SWATCH_GAP, "left")
+        block.add(text, _LEGEND)
+        blocks.append(block)
+    heights = [max([sample_height, *(b.height for b in blocks[row::rows])]) for row in range(rows)]
+    title = _run("Signaturforklaring", _LEGEND_HEAD, left, top + _LEGEND_HEAD.size, "left")
+    nodes: list[Node] = []
+    connectors: list[Connector] = []
+    labels = [title]
+    y0 = top + _LEGEND_HEAD.size * _LEADING + _ENTRY_GAP
+    for i, ((sample, _), block) in enumerate(zip(entries, blocks, strict=True)):
+        row = i % rows
+        x = left + (i // rows) * (column + _COLUMN_GAP)
+        y = y0 + sum(heights[:row]) + row * _ENTRY_GAP
+        middle = y + heights[row] / 2
+        if sample == "line" or sample == "dashed":
+            ends = ((x, middle), (x + sample_width, middle))
+            connectors.append(Connector(ends, dashed=sample == "dashed"))
+        else:
+            header = 4.0 if sample == "board" else 0.0
+            box_top = middle - sample_height / 2
+            nodes.append(Node(sample, x, box_top, sample_width, sample_height, (), header))
+        labels += block.place(x + sample_width + _SWATCH_GAP, middle - block.height / 2)
+    height = y0 - top + sum(heights) + (rows - 1) * _ENTRY_GAP
+    return Layout(width, height, tuple(nodes), tuple(connectors), tuple(labels))
+
+
 # -- drawing -------------------------------------------------------------------------------
 
-_SVG_FONT = "font-family: 'DejaVu Sans'"
-# Browsers without DejaVu Sans take Verdana, about as wide, so texts stay inside their boxes.
-_SVG_FONTS = "font-family: 'DejaVu Sans', Verdana, sans-serif"
-
-
 _DRAWN: dict[str, OrgChart] = {}
-# A redline's two revisions. A drawing keeps its matplotlib figure for the formats still to
+# A redline's two revisions. A drawing keeps its matplotlib figures for the formats still to
 # be asked for, some megabytes each: sixteen of them cost a 200-agreement build 150 MB.
 _DRAWN_MAX = 2
 
@@ -598,10 +709,16 @@ def draw_once(agreement: Agreement, pack: Pack) -> OrgChart:
 
     Drawing takes matplotlib a fifth of a second; a redline draws two revisions whose boards
     are usually the same, and a build of many agreements may share nothing, so the cache is
-    small and keyed by exactly what the diagram shows.
+    small and keyed by exactly what the diagram and its page show (the period: the date).
     """
     key = pack.id.value + agreement.model_dump_json(
-        include={"area_name": True, "parties": True, "board": True, "sections": {"focus_areas"}}
+        include={
+            "area_name": True,
+            "parties": True,
+            "period": True,
+            "board": True,
+            "sections": {"focus_areas"},
+        }
     )
     if key not in _DRAWN:
         if len(_DRAWN) >= _DRAWN_MAX:
@@ -611,12 +728,12 @@ def draw_once(agreement: Agreement, pack: Pack) -> OrgChart:
 
 
 def draw(agreement: Agreement, pack: Pack) -> OrgChart:
-    """Draw the organisation diagram of `agreement`; the same input gives the same bytes."""
+    """Draw the organisation diagram of `agreement`, and its page as an upload of its own;
+    the same input gives the same bytes."""
     import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
 
     plan = layout(agreement, pack)
+    sheet = page(agreement, plan)
     caption = f"Organisationsdiagram for {agreement.area_name}"
     settings = {
         "svg.fonttype": "none",  # real text in the SVG: searchable, selectable, accessible
@@ -625,13 +742,18 @@ def draw(agreement: Agreement, pack: Pack) -> OrgChart:
         "path.simplify": False,
     }
     with matplotlib.rc_context(cast(Any, settings)):
-        figure = Figure(figsize=(plan.width / 72, plan.height / 72), dpi=72)
-        FigureCanvasAgg(figure)
-        axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
-        axes.set_axis_off()
-        axes.set_xlim(0, plan.width)
-        axes.set_ylim(plan.height, 0)
-        _paint(axes, plan)
+        figure = _figure(plan.width, plan.height)
+        _paint(_axes(figure, (0.0, 0.0, 1.0, 1.0), plan), plan)
+        page_figure = _figure(sheet.width, sheet.height)
+        _paint(_axes(page_figure, (0.0, 0.0, 1.0, 1.0), sheet.sheet), sheet.sheet)
+        width, height = plan.width * sheet.scale, plan.height * sheet.scale
+        box = (
+            sheet.left / sheet.width,
+            1 - (sheet.top + height) / sheet.height,
+            width / sheet.width,
+            height / sheet.height,
+        )
+        _paint(_axes(page_figure, box, plan), plan, sheet.scale)
     creator = f"agreementgen {__version__}"
     drawing = Drawing(
         figure,
@@ -640,19 +762,38 @@ def draw(agreement: Agreement, pack: Pack) -> OrgChart:
         options={
             "png": {"dpi": _DPI, "metadata": {"Software": creator}},
             "svg": {"metadata": {"Date": None, "Creator": creator, "Title": caption}},
-            "pdf": {
-                "metadata": {
-                    "CreationDate": None,
-                    "Creator": creator,
-                    "Producer": None,
-                    "Title": caption,
-                }
-            },
         },
         background=WHITE,
-        svg_text=lambda svg: svg.replace(_SVG_FONT, _SVG_FONTS),
     )
-    return OrgChart(drawing, caption)
+    metadata = {"CreationDate": None, "Creator": creator, "Producer": None, "Title": caption}
+    upload = Drawing(
+        page_figure,
+        shows=(sheet, caption),
+        settings=settings,
+        options={"pdf": {"metadata": metadata}},
+        background=WHITE,
+    )
+    return OrgChart(drawing, upload, caption)
+
+
+def _figure(width: float, height: float) -> Figure:
+    """A figure `width` by `height` points."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width / 72, height / 72), dpi=72)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _axes(figure: Figure, box: tuple[float, float, float, float], plan: Layout) -> Axes:
+    """Axes over `box` of the figure (left, bottom, width, height as fractions) that show
+    `plan` in its points, y downwards."""
+    axes = figure.add_axes(box)
+    axes.set_axis_off()
+    axes.set_xlim(0, plan.width)
+    axes.set_ylim(plan.height, 0)
+    return axes
 
 
 _BOX_STYLE: dict[str, tuple[str, str, float]] = {  # fill, edge, line width
@@ -665,7 +806,9 @@ _BOX_STYLE: dict[str, tuple[str, str, float]] = {  # fill, edge, line width
 }
 
 
-def _paint(axes: Axes, plan: Layout) -> None:
+def _paint(axes: Axes, plan: Layout, scale: float = 1.0) -> None:
+    """Paint `plan` on axes that show it `scale` times its size: line widths and text grow
+    with it."""
     from matplotlib.patches import FancyBboxPatch, Rectangle
 
     for line in plan.connectors:
@@ -674,7 +817,7 @@ def _paint(axes: Axes, plan: Layout) -> None:
             xs,
             ys,
             color=MUTED if line.dashed else RULE,
-            linewidth=0.9,
+            linewidth=0.9 * scale,
             linestyle=(0, (3, 2)) if line.dashed else "-",
             solid_capstyle="projecting",  # closes the corners where lines meet
             zorder=1,
@@ -688,7 +831,7 @@ def _paint(axes: Axes, plan: Layout) -> None:
             boxstyle=f"round,pad=0,rounding_size={_RADIUS}",
             facecolor=fill,
             edgecolor=edge,
-            linewidth=width,
+            linewidth=width * scale,
             zorder=2,
         )
         axes.add_patch(patch)
@@ -703,17 +846,17 @@ def _paint(axes: Axes, plan: Layout) -> None:
             bar.set_zorder(2)
             bar.set_clip_path(patch)
             axes.add_patch(bar)
-    _paint_texts(axes, [run for node in plan.nodes for run in node.texts])
-    _paint_texts(axes, plan.labels)
+    _paint_texts(axes, [run for node in plan.nodes for run in node.texts], scale)
+    _paint_texts(axes, plan.labels, scale)
 
 
-def _paint_texts(axes: Axes, runs: Iterable[TextRun]) -> None:
+def _paint_texts(axes: Axes, runs: Iterable[TextRun], scale: float) -> None:
     for run in runs:
         axes.text(
             run.x,
             run.y,
             run.text,
-            fontproperties=_font(run.size, run.weight, run.italic),
+            fontproperties=font(run.size * scale, run.weight, run.italic),
             color=run.color,
             ha=run.align,
             va="baseline",

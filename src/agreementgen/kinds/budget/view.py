@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from agreementgen.kinds.budget.figures import (
     Source,
@@ -28,11 +28,13 @@ from agreementgen.source.folder import LoadedAgreement, LoadedDocument
 from agreementgen.source.packs import Pack
 from agreementgen.text.danish import long_date, number
 from agreementgen.text.markdown import Heading, ListBlock, Paragraph, Span
+from agreementgen.views.columns import amount_width
 from agreementgen.views.document import (
     DataTable,
     Fact,
     View,
     ViewBlock,
+    finish_table,
     numbered,
     period_text,
     simple_document,
@@ -43,11 +45,6 @@ TITLE = "Budget"
 XLSX = f"{TITLE}.xlsx"
 TOTAL = "I alt"
 NIL = "–"  # an amount of 0 kr. in a table
-# The text width of the documents (A4, 2.5 cm margins) in twips, and what a column of amounts
-# needs per character and for its padding: amounts never wrap, the text columns share the rest.
-TEXT_WIDTH = 9070
-CHAR_WIDTH = 90
-PADDING = 210
 
 
 @dataclass(frozen=True)
@@ -62,18 +59,18 @@ class _Budget:
     areas: list[LineArea]
 
     @property
-    def chars(self) -> tuple[int, ...]:
-        """Widths in characters for a label column, the years and the total, the same in
-        every table so that they line up: a year's column holds at most the largest year's
-        total, the total's column the budget's total. (The total's width for every column
-        left 'Sammenhængskraft og medborgerskab' too little room, breaking inside a word.)"""
-        years = _by_year(self.entries).values()
-        widest_year = max((len(kroner(amount)) for amount in years), default=1)
-        return (0, *(widest_year for _ in self.years), len(kroner(self.budget.total())))
-
-    @property
     def names(self) -> dict[str, str]:
         return {s.id: s.name for s in self.sources}
+
+    @property
+    def amount_columns(self) -> tuple[int, ...]:
+        """Least widths (twips) of the label, year and total columns of the tables by year,
+        the same in each so that they line up: a year's column holds the largest year's
+        total, the total's column the budget's total (both bold, as in the total rows)."""
+        years = _by_year(self.entries).values()
+        widest_year = max((amount_width(kroner(amount)) for amount in years), default=0)
+        total = amount_width(kroner(self.budget.total()))
+        return (0, *(widest_year for _ in self.years), total)
 
     def lines(self, area: LineArea) -> list[BudgetLine]:
         return [line for line in self.budget.lines if line.area is area]
@@ -246,32 +243,22 @@ def _table(
     numeric: tuple[bool, ...],
     *,
     caption: str | None = None,
-    text_shares: Sequence[int] = (1,),
-    chars: Sequence[int] = (),
+    groups: tuple[int, ...] = (),
+    least: Sequence[int] = (),
 ) -> DataTable:
-    """A table whose number columns are as wide as their widest figure, or `chars[column]`
-    characters (so the tables of one document line up); the text columns share the rest of
-    the width as `text_shares` says."""
-    widths = [0] * len(header)
-    least = [*chars, *(0 for _ in header)]
-    for column, is_numeric in enumerate(numeric):
-        if is_numeric:
-            longest = max(least[column], *(len(row[column]) for row in (header, *rows)))
-            widths[column] = longest * CHAR_WIDTH + PADDING
-    text_columns = [c for c, is_numeric in enumerate(numeric) if not is_numeric]
-    spare = max(TEXT_WIDTH - sum(widths), 0)
-    for column, weight in zip(text_columns, text_shares, strict=True):
-        widths[column] = spare * weight // sum(text_shares)
+    """A budget table, its columns as wide as their content needs (views.columns) or
+    `least`, the total rows in bold."""
     totals = tuple(i for i, row in enumerate(rows) if row[0] == TOTAL)
-    return DataTable(
+    table = DataTable(
         (header,),
         tuple(rows),
         numeric,
         caption=caption,
         kind="budget",
-        widths=tuple(widths),
+        groups=groups,
         emphasis=totals,
     )
+    return finish_table(table, least=least)
 
 
 def _sources_table(b: _Budget) -> DataTable:
@@ -296,7 +283,7 @@ def _sources_table(b: _Budget) -> DataTable:
         rows,
         (False, *(True for _ in b.years), True),
         caption="Finansiering pr. år (kr.)",
-        chars=b.chars,
+        least=b.amount_columns,
     )
 
 
@@ -319,7 +306,7 @@ def _breakdown(
         rows,
         (False, *(True for _ in b.years), True, True),
         caption=caption,
-        chars=b.chars,
+        least=b.amount_columns,
     )
 
 
@@ -366,7 +353,7 @@ def _lines(b: _Budget) -> list[ViewBlock]:
                 ("Budgetlinje", *map(str, b.years), TOTAL),
                 rows,
                 (False, *(True for _ in b.years), True),
-                chars=b.chars,
+                least=b.amount_columns,
             )
         )
     return blocks
@@ -402,14 +389,14 @@ def _financing(b: _Budget, activity_names: dict[str, str]) -> list[ViewBlock]:
         ("Indsatsområde", "Budgetlinje", "Finansieres af", "Aktiviteter i delaftalerne"),
         rows,
         (False, False, False, False),
-        text_shares=(5, 7, 6, 6),
+        groups=tuple(groups),
     )
     return [
         _paragraph(
             "Hver budgetlinje med dem, der finansierer den, og de aktiviteter i delaftalerne, "
             "som den dækker:"
         ),
-        replace(table, groups=tuple(groups)),
+        table,
     ]
 
 
@@ -440,7 +427,6 @@ def _in_kind(b: _Budget) -> list[ViewBlock]:
         ("Naturalydelse", "Ydes af", "Årsværk", "Værdiansættelse", f"{TOTAL} (kr.)"),
         rows,
         (False, False, True, False, True),
-        text_shares=(5, 3, 5),
     )
     return [_paragraph(f"{about} Budgettet indeholder disse naturalydelser:"), table]
 

@@ -15,6 +15,7 @@ from agreementgen.views.document import (
     Fact,
     View,
     ViewBlock,
+    finish_table,
     numbered,
     period_text,
     simple_document,
@@ -55,10 +56,8 @@ def contact_blocks(plan: ContingencyPlan) -> list[ViewBlock]:
         rows = tuple(
             (c.function, c.channel, *((c.hours or "",) if hours else ())) for c in plan.contacts
         )
-        widths = (42, 33, 25) if hours else (55, 45)
-        blocks.append(
-            DataTable((header,), rows, (False,) * len(header), kind="contacts", widths=widths)
-        )
+        table = DataTable((header,), rows, (False,) * len(header), kind="contacts")
+        blocks.append(finish_table(table))
     if plan.internal_annex:
         blocks.append(Paragraph((Span(plan.internal_annex),)))
     return blocks

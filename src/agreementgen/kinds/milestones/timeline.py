@@ -1,9 +1,11 @@
 """The milestone plan's timeline picture: one row per focus area, the whole period across.
 
-`chart` lays the milestones out (pure data, no drawing); `render` draws the chart with
-matplotlib, saved as PNG for Word and as SVG for HTML when a document asks for them.
-matplotlib is imported inside `render` only, so validating an agreement never loads it. The
-output is deterministic: a fixed font, a fixed SVG id salt and no dates in the files' metadata.
+Each milestone carries its number in the plan's tables above its marker, so that the tables
+are the timeline's key. `chart` lays the milestones out (pure data, no drawing); `render`
+draws the chart with matplotlib, saved as PNG for Word and as SVG (real text) for HTML when a
+document asks for them. matplotlib is imported inside `render` only, so validating an
+agreement never loads it. The output is deterministic: the documents' font from its files, a
+fixed SVG id salt and no dates in the files' metadata.
 """
 
 from __future__ import annotations
@@ -11,19 +13,20 @@ from __future__ import annotations
 import datetime
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
 from agreementgen.kinds.milestones.model import (
     CROSS_CUTTING_LABEL,
     KIND_LABELS,
+    Milestone,
     MilestoneArea,
     MilestoneKind,
     MilestonePlan,
 )
 from agreementgen.source.model import FocusAreaKey, FocusAreas
 from agreementgen.source.packs import Pack
-from agreementgen.views.drawing import BAND, INK, MUTED, RULE, Drawing
+from agreementgen.views.drawing import BAND, INK, MUTED, RULE, Drawing, font
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -42,11 +45,22 @@ STYLES: dict[MilestoneKind, tuple[str, str]] = {
     MilestoneKind.PHYSICAL_PLAN: ("#8C6D31", "p"),
     MilestoneKind.CLOSING: ("#D55E00", "*"),
 }
-FONT = "DejaVu Sans"
-# Two milestones share a lane of their row only if they are this many days apart, so that
-# their markers do not overlap; otherwise the row grows by a lane.
-MARKER_DAYS = 40
-LANE_HEIGHT = 0.62  # of a row's height unit
+# The figure, in inches but for the axes' share of its width: one unit of a row's height, the
+# room above the axes (the years), the axes' left edge and width as fractions of the figure.
+UNIT_IN = 0.26
+TOP_IN = 0.3
+AXES_LEFT, AXES_WIDTH = 0.2, 0.78
+AXES_WIDTH_PT = AXES_WIDTH * WIDTH_CM / 2.54 * 72
+UNIT_PT = UNIT_IN * 72
+LANE_HEIGHT = 0.75  # of a row's height unit: a marker with its number above it
+ROW_PAD = 0.19  # of a row's height unit, above and below its lanes
+BAR_HEIGHT = 0.34  # of a row's height unit
+NUMBER_PT = 6.5  # the size of a milestone's number
+DIGIT_EM = 0.53  # the width of a digit of Source Sans Pro Bold, in ems
+DIGIT_HEIGHT_EM = 0.66
+NUMBER_GAP_PT = 1.2  # between a marker and its number
+APART_PT = 2.5  # the least room between two milestones of a lane
+AXIS_PAD_DAYS = 20  # the time axis runs this much beyond the period and the milestones
 LEGEND_COLUMNS = 4
 VAGUE_ALPHA = 0.3  # the opacity of a month's or a quarter's pale bar
 TICK_PAD = 3.5  # points between a tick and its label, as matplotlib's ticks have
@@ -55,7 +69,8 @@ TICK_PAD = 3.5  # points between a tick and its label, as matplotlib's ticks hav
 @dataclass(frozen=True)
 class Item:
     """One milestone on the chart: a point (a day), a bar (a period) or a vague time (a
-    month or quarter, drawn as a pale bar with the marker in its middle)."""
+    month or quarter, drawn as a pale bar with the marker in its middle); `number` is its
+    number in the plan's tables."""
 
     row: int
     lane: int
@@ -63,17 +78,27 @@ class Item:
     end: datetime.date
     kind: MilestoneKind
     shape: str  # "point", "bar" or "vague"
+    number: int
 
 
 @dataclass(frozen=True)
 class Chart:
-    """The rows (area labels, top to bottom), their lane counts, the items and the period."""
+    """The rows (area labels, top to bottom), their lane counts, the items, the period and the
+    days the time axis shows (`first` to `last`)."""
 
     rows: tuple[str, ...]
     lanes: tuple[int, ...]
     items: tuple[Item, ...]
     start: datetime.date
     end: datetime.date
+    first: datetime.date
+    last: datetime.date
+
+
+def in_order(milestones: Sequence[Milestone]) -> list[Milestone]:
+    """The milestones in time order, as the plan's tables list them and number them from 1;
+    milestones of the same time keep the plan's order."""
+    return sorted(milestones, key=lambda m: m.span)
 
 
 def chart(
@@ -84,7 +109,11 @@ def chart(
     period_end: datetime.date,
 ) -> Chart:
     """Lay out the plan: a row for cross-cutting milestones, then one per chosen area and
-    per other area that has milestones, in the template's order."""
+    per other area that has milestones, in the template's order.
+
+    Two milestones share a lane of their row only where neither's marker, number or bar
+    reaches the other's; otherwise the row grows by a lane.
+    """
     used = {m.area for m in plan.milestones}
     areas = [MilestoneArea.CROSS_CUTTING] + [
         MilestoneArea(key.value)
@@ -95,25 +124,49 @@ def chart(
     labels = tuple(
         CROSS_CUTTING_LABEL if a.focus_area is None else pack.area(a.focus_area).name for a in areas
     )
+    ordered = in_order(plan.milestones)
+    pad = datetime.timedelta(days=AXIS_PAD_DAYS)
+    first = min([period_start, *(m.span[0] for m in ordered)]) - pad
+    last = max([period_end, *(m.span[1] for m in ordered)]) + pad
+    days_per_pt = (_num(last) - _num(first)) / AXES_WIDTH_PT
     items: list[Item] = []
     lanes: list[int] = []
     for row, area in enumerate(areas):
-        ends: list[datetime.date] = []  # per lane: the last day taken
-        for milestone in sorted(
-            (m for m in plan.milestones if m.area is area), key=lambda m: m.span
-        ):
+        ends: list[float] = []  # per lane: the right edge of what it holds, in days
+        for number, milestone in enumerate(ordered, start=1):
+            if milestone.area is not area:
+                continue
             start, end = milestone.span
             shape = "point" if milestone.date else "bar" if milestone.period else "vague"
-            pad = datetime.timedelta(days=MARKER_DAYS // 2)
-            lane = next((i for i, last in enumerate(ends) if last < start - pad), len(ends))
-            taken = max(end, start + pad)
+            item = Item(row, 0, start, end, milestone.kind, shape, number)
+            left, right = _reach(item, days_per_pt)
+            apart = APART_PT * days_per_pt
+            lane = next((i for i, edge in enumerate(ends) if edge + apart <= left), len(ends))
             if lane == len(ends):
-                ends.append(taken)
+                ends.append(right)
             else:
-                ends[lane] = taken
-            items.append(Item(row, lane, start, end, milestone.kind, shape))
+                ends[lane] = right
+            items.append(replace(item, lane=lane))
         lanes.append(max(1, len(ends)))
-    return Chart(labels, tuple(lanes), tuple(items), period_start, period_end)
+    return Chart(labels, tuple(lanes), tuple(items), period_start, period_end, first, last)
+
+
+def _marker_pt(kind: MilestoneKind) -> float:
+    """The size of a kind's marker, in points: the star is drawn larger to look as large."""
+    return 7.5 if STYLES[kind][1] == "*" else 5.5
+
+
+def _x(item: Item) -> float:
+    """Where the item's marker, or the middle of its bar, is on the time axis."""
+    return _num(item.start) if item.shape == "point" else sum(_span(item)) / 2
+
+
+def _reach(item: Item, days_per_pt: float) -> tuple[float, float]:
+    """The days from the left to the right edge of the item's marker, number and bar."""
+    digits = len(str(item.number))
+    half = max(_marker_pt(item.kind), digits * DIGIT_EM * NUMBER_PT) / 2 * days_per_pt
+    left, right = _span(item) if item.shape != "point" else (_x(item), _x(item))
+    return min(left, _x(item) - half), max(right, _x(item) + half)
 
 
 def render(data: Chart) -> Drawing:
@@ -121,15 +174,10 @@ def render(data: Chart) -> Drawing:
     import matplotlib
 
     settings = {
-        "font.family": FONT,
-        "font.size": 8,
         "svg.hashsalt": "agreementgen-timeline",
-        "svg.fonttype": "path",  # text is drawn as paths
+        "svg.fonttype": "none",  # real text in the SVG, as in the organisation diagram
         "axes.edgecolor": RULE,
         "axes.linewidth": 0.6,
-        "text.color": INK,
-        "xtick.color": MUTED,
-        "ytick.color": INK,
     }
     with matplotlib.rc_context(cast(Any, settings)):
         figure = _draw(data)
@@ -151,7 +199,7 @@ def _num(day: datetime.date) -> float:
 
 def _row_positions(lanes: Sequence[int]) -> list[tuple[float, float]]:
     """Each row's (top, bottom) in data units, top row first, y growing upwards."""
-    heights = [max(1.0, n * LANE_HEIGHT + 0.38) for n in lanes]
+    heights = [max(1.0, n * LANE_HEIGHT + 2 * ROW_PAD) for n in lanes]
     total = sum(heights)
     positions = []
     top = total
@@ -169,25 +217,26 @@ def _draw(data: Chart) -> Figure:
     total = rows[0][0] if rows else 1.0
     kinds = [k for k in MilestoneKind if any(i.kind is k for i in data.items)]
     legend_rows = (len(kinds) + len(_extras(data)) + LEGEND_COLUMNS - 1) // LEGEND_COLUMNS
-    height_in = 0.55 + total * 0.26 + 0.2 + legend_rows * 0.19
+    legend_in = 0.3 + legend_rows * 0.19  # the months' names and the legend
+    height_in = TOP_IN + total * UNIT_IN + legend_in
     figure = Figure(figsize=(WIDTH_CM / 2.54, height_in))
     FigureCanvasAgg(figure)
-    legend_in = 0.25 + legend_rows * 0.19
-    axes = figure.add_axes((0.2, legend_in / height_in, 0.78, 1 - (legend_in + 0.3) / height_in))
-    first = min([data.start, *(i.start for i in data.items)])
-    last = max([data.end, *(i.end for i in data.items)])
-    pad = datetime.timedelta(days=20)
-    left, right = _num(first - pad), _num(last + pad)
+    axes = figure.add_axes(
+        (AXES_LEFT, legend_in / height_in, AXES_WIDTH, total * UNIT_IN / height_in)
+    )
+    left, right = _num(data.first), _num(data.last)
     axes.set_xlim(left, right)
     axes.set_ylim(0, total)
     _background(axes, data, rows, left, right)
-    _time_axis(figure, axes, first - pad, last + pad)
+    _time_axis(figure, axes, data.first, data.last)
     axes.set_yticks(
         [(top + bottom) / 2 for top, bottom in rows],
         [textwrap.fill(label, 17) for label in data.rows],
+        fontproperties=font(8.0),
+        color=INK,
     )
     axes.tick_params(axis="y", length=0, pad=6)
-    _draw_items(axes, data.items, rows)
+    _draw_items(figure, axes, data.items, rows)
     _legend(figure, kinds, data)
     return figure
 
@@ -256,7 +305,7 @@ def _time_axis(figure: Figure, axes: Axes, first: datetime.date, last: datetime.
             transform=below,
             ha="center",
             va="top",
-            fontsize=7,
+            fontproperties=font(7.0),
             color=MUTED,
         )
     for year in range(first.year, last.year + 2):
@@ -272,17 +321,20 @@ def _time_axis(figure: Figure, axes: Axes, first: datetime.date, last: datetime.
                 transform=on_axis,
                 ha="center",
                 va="bottom",
-                fontsize=9,
-                fontweight="bold",
+                fontproperties=font(9.0, "bold"),
                 color=INK,
             )
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
 
 
-def _draw_items(axes: Axes, items: Sequence[Item], rows: Sequence[tuple[float, float]]) -> None:
-    """Draw the milestones, one call for each kind and shape: a call per milestone made an
-    artist per milestone, and the chart twice as slow to draw."""
+def _draw_items(
+    figure: Figure, axes: Axes, items: Sequence[Item], rows: Sequence[tuple[float, float]]
+) -> None:
+    """Draw the milestones, one call for each kind and shape (a call per milestone made an
+    artist per milestone, and the chart twice as slow to draw), then each one's number."""
+    from matplotlib.transforms import offset_copy
+
     for kind in MilestoneKind:
         colour, marker = STYLES[kind]
         mine = [i for i in items if i.kind is kind]
@@ -294,36 +346,52 @@ def _draw_items(axes: Axes, items: Sequence[Item], rows: Sequence[tuple[float, f
                     ys,
                     [end - start for start, end in zip(starts, ends, strict=True)],
                     left=starts,
-                    height=0.34,
+                    height=BAR_HEIGHT,
                     color=colour,
                     alpha=alpha,
                     zorder=zorder,
                     linewidth=0,
                 )
-        points = [
-            (sum(_span(i)) / 2 if i.shape == "vague" else _num(i.start), _y(i, rows))
-            for i in mine
-            if i.shape != "bar"
-        ]
+        points = [(_x(i), _y(i, rows)) for i in mine if i.shape != "bar"]
         if points:
             xs, ys = zip(*points, strict=True)
             axes.plot(
                 xs,
                 ys,
                 marker=marker,
-                markersize=7.5 if marker == "*" else 5.5,
+                markersize=_marker_pt(kind),
                 color=colour,
                 markeredgecolor="white",
                 markeredgewidth=0.5,
                 linestyle="none",
                 zorder=4,
             )
+    number = font(NUMBER_PT, "bold")
+    above = {}  # a transform per distance above the marker's middle, in points
+    for item in items:
+        high = _marker_pt(item.kind) if item.shape == "point" else BAR_HEIGHT * UNIT_PT
+        lift = high / 2 + NUMBER_GAP_PT
+        if lift not in above:
+            above[lift] = offset_copy(axes.transData, fig=figure, y=lift, units="points")
+        axes.text(
+            _x(item),
+            _y(item, rows),
+            str(item.number),
+            transform=above[lift],
+            ha="center",
+            va="baseline",
+            fontproperties=number,
+            color=INK,
+            zorder=5,
+        )
 
 
 def _y(item: Item, rows: Sequence[tuple[float, float]]) -> float:
-    """The middle of the item's lane."""
+    """The height of the item's marker or bar: below the middle of its lane, by half of what
+    its number above it takes."""
     top, _ = rows[item.row]
-    return top - 0.19 - LANE_HEIGHT * (item.lane + 0.5)
+    below = (NUMBER_GAP_PT + DIGIT_HEIGHT_EM * NUMBER_PT) / 2 / UNIT_PT
+    return top - ROW_PAD - LANE_HEIGHT * (item.lane + 0.5) - below
 
 
 def _span(item: Item) -> tuple[float, float]:
@@ -342,7 +410,7 @@ def _legend(figure: Figure, kinds: Sequence[MilestoneKind], data: Chart) -> None
             marker=STYLES[k][1],
             color=STYLES[k][0],
             linestyle="none",
-            markersize=7 if STYLES[k][1] == "*" else 5,
+            markersize=_marker_pt(k) - 0.5,
             markeredgecolor="white",
             markeredgewidth=0.5,
             label=KIND_LABELS[k],
@@ -357,7 +425,7 @@ def _legend(figure: Figure, kinds: Sequence[MilestoneKind], data: Chart) -> None
             bbox_to_anchor=(0.2, 0.0),
             ncol=LEGEND_COLUMNS,
             frameon=False,
-            fontsize=7.5,
+            prop=font(7.5),
             handlelength=1.2,
             columnspacing=1.2,
             borderaxespad=0.2,

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 from agreementgen.kinds.milestones import KIND
@@ -28,6 +27,7 @@ from agreementgen.views.document import (
     FigureView,
     View,
     ViewBlock,
+    finish_table,
     numbered,
     period_text,
     simple_document,
@@ -35,15 +35,9 @@ from agreementgen.views.document import (
 )
 
 # Type and status share a column, one above the other: six columns on a portrait page left
-# the milestone's own text a column 3.3 cm wide, four to six lines for a sentence.
-HEADER = ("Dato", "Milepæl", "Type og status", "Indsatsområde", "Ansvarlig")
-# Column widths are fitted to the longest word of each column but the milestone's text, which
-# takes the rest. Word widths are estimated from character classes of Carlito (Calibri's
-# metrics) at the tables' 9.5 pt, plus the cells' padding. Where the page is too narrow for
-# that, the widest columns give way first, down to what the milestone text needs at least.
-TEXT_CM, FONT_PT, PAD_CM, MIN_TEXT_CM = 16.0, 9.5, 0.45, 3.3
-_EM = {**dict.fromkeys("ijlI.,:;'!|", 0.25), **dict.fromkeys("frtsz-/()J", 0.36)}
-_EM.update({**dict.fromkeys("mwæMWÆ", 0.8), **dict.fromkeys("ABCDGHKNOQRUVXØÅ", 0.63)})
+# the milestone's own text a column 3.3 cm wide, four to six lines for a sentence. "Nr." is
+# the number the milestone carries in the timeline: the tables are the timeline's key.
+HEADER = ("Nr.", "Dato", "Milepæl", "Type og status", "Indsatsområde", "Ansvarlig")
 BOARD_LABEL = "Bestyrelsen"
 
 
@@ -104,7 +98,9 @@ class _Names:
         return cls(departments, activity_names(loaded), responsible_names(loaded))
 
 
-def _row(milestone: Milestone, loaded: LoadedAgreement, names: _Names) -> tuple[str, ...]:
+def _row(
+    number: int, milestone: Milestone, loaded: LoadedAgreement, names: _Names
+) -> tuple[str, ...]:
     departments, activities = names.departments, names.activities
     text = milestone.text
     if milestone.department:
@@ -123,6 +119,7 @@ def _row(milestone: Milestone, loaded: LoadedAgreement, names: _Names) -> tuple[
     # after its slash (a zero-width space), not inside a word.
     responsible = responsible.replace("/", "/\u200b")
     return (
+        str(number),
         when_text(milestone, year=False),
         text,
         f"{KIND_LABELS[milestone.kind]}\n{STATUS_LABELS[milestone.status]}",
@@ -131,48 +128,20 @@ def _row(milestone: Milestone, loaded: LoadedAgreement, names: _Names) -> tuple[
     )
 
 
-def _word_cm(word: str) -> float:
-    em = sum(_EM.get(c, 0.55 if c.isupper() else 0.5) for c in word)
-    return em * FONT_PT / 72 * 2.54
-
-
-def column_widths(rows: Sequence[tuple[str, ...]]) -> tuple[int, ...]:
-    """Relative column widths (in mm) so that, where the page allows, only the milestone
-    text wraps inside words; the date may wrap between its day and its month."""
-    needed = []
-    for column in range(len(HEADER)):
-        texts = (row[column].replace("\u200b", "").replace("/", " ") for row in rows)
-        words = [w for text in texts for w in text.split()]
-        longest = max([1.05 * _word_cm(HEADER[column]), *(_word_cm(w) for w in words)])  # bold
-        needed.append(longest + PAD_CM)
-    others = [w for column, w in enumerate(needed) if column != 1]
-    room = TEXT_CM - MIN_TEXT_CM
-    cap = max(others)
-    while sum(min(w, cap) for w in others) > room:
-        cap -= 0.05
-    widths = [round(10 * min(w, cap)) for w in needed]
-    widths[1] = round(10 * TEXT_CM) - sum(w for column, w in enumerate(widths) if column != 1)
-    return tuple(widths)
-
-
 def year_tables(plan: MilestonePlan, loaded: LoadedAgreement) -> list[ViewBlock]:
-    """One heading and table per calendar year, the milestones in time order."""
-    ordered = sorted(plan.milestones, key=lambda m: m.span)
+    """One heading and table per calendar year, the milestones in time order and numbered as
+    in the timeline."""
+    ordered = timeline_picture.in_order(plan.milestones)
     names = _Names.of(loaded)
-    rows = [_row(m, loaded, names) for m in ordered]
-    widths = column_widths(rows)
+    numeric = tuple(name == "Nr." for name in HEADER)
+    rows = tuple(_row(n, m, loaded, names) for n, m in enumerate(ordered, start=1))
+    # One table's columns for every year's, so that the tables line up down the pages.
+    whole = finish_table(DataTable((HEADER,), rows, numeric, kind="milestones"))
     blocks: list[ViewBlock] = []
-    for year, group in groupby(zip(ordered, rows, strict=True), key=lambda p: p[0].span[0].year):
+    years = groupby(zip(ordered, whole.rows, strict=True), key=lambda p: p[0].span[0].year)
+    for year, group in years:
         blocks.append(Heading(2, (Span(str(year)),)))
-        blocks.append(
-            DataTable(
-                (HEADER,),
-                tuple(row for _, row in group),
-                (False,) * len(HEADER),
-                kind="milestones",
-                widths=widths,
-            )
-        )
+        blocks.append(replace(whole, rows=tuple(row for _, row in group)))
     return blocks
 
 
@@ -185,8 +154,9 @@ def figure(plan: MilestonePlan, loaded: LoadedAgreement) -> FigureView:
     )
     years = f"{period.start.year}–{period.end.year}"
     return FigureView(
-        caption=f"Milepæle {years} pr. indsatsområde. Lyse felter: milepæle, der er fastlagt "
-        "til en måned eller et kvartal; grå baggrund: uden for aftaleperioden.",
+        caption=f"Milepæle {years} pr. indsatsområde. Tallet over en milepæl er dens nummer "
+        "(Nr.) i tabellerne nedenfor. Lyse felter: milepæle, der er fastlagt til en måned "
+        "eller et kvartal; grå baggrund: uden for aftaleperioden.",
         image=None,
         source=None,
         width_cm=timeline_picture.WIDTH_CM,

@@ -29,6 +29,7 @@ from agreementgen.views.document import (
     Fact,
     View,
     ViewBlock,
+    finish_table,
     numbered,
     period_text,
     simple_document,
@@ -192,13 +193,13 @@ def _activity_table(
     ]
     if activity.cfbu_activity_type:
         rows.append(("CFBU-aktivitetstype", activity.cfbu_activity_type))
-    return DataTable(
+    table = DataTable(
         header=(("Aktivitet", activity.name),),
         rows=tuple(rows),
         numeric=(False, False),
         kind="activity",
-        widths=(28, 72),
     )
+    return finish_table(table)
 
 
 def _partner_labels(sub: SubAgreement, agreement: Agreement) -> dict[str, str]:
@@ -233,12 +234,7 @@ def _roles(sub: SubAgreement, agreement: Agreement) -> list[ViewBlock]:
         return []
     names = {p.id: p.name for p in agreement.parties}
     rows = tuple((names.get(r.party, r.party), _role_lines(r.role)) for r in sub.roles)
-    return [
-        DataTable(
-            header=(("Part", "Rolle og ansvar"),),
-            rows=rows,
-            numeric=(False, False),
-            kind="roles",
-            widths=(28, 72),
-        )
-    ]
+    table = DataTable(
+        header=(("Part", "Rolle og ansvar"),), rows=rows, numeric=(False, False), kind="roles"
+    )
+    return [finish_table(table)]

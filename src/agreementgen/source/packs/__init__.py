@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from ruamel.yaml import YAML
 
 from agreementgen.source.model import FocusAreaKey, TemplatePack
@@ -37,7 +38,10 @@ class Labels(_Frozen):
 
     area_name: str
     parties: str
+    # The period with {start} and {end}: a sentence, or the dates under `period_label` where
+    # the pack's template has one ("Samarbejdsaftalen gælder fra - til:").
     period: str
+    period_label: str | None = None
     signatures: str
     date: str
     name: str
@@ -65,6 +69,9 @@ class Pack(_Frozen):
     fixed: dict[str, str]
     goals_table: dict[str, dict[str, str]]
     focus_areas: list[PackFocusArea]
+    # A rule's level under this pack where the pack's regulativ weighs it otherwise
+    # ("AG206": "W"); every other rule keeps its own.
+    rule_levels: dict[str, Literal["E", "W"]] = Field(default_factory=dict)
 
     @property
     def columns(self) -> dict[str, str]:
@@ -76,6 +83,10 @@ class Pack(_Frozen):
         """Return every indicator by number, with its focus area."""
         return {i.number: (area, i) for area in self.focus_areas for i in area.indicators}
 
+    def rule_level(self, code: str, level: Literal["E", "W"]) -> Literal["E", "W"]:
+        """Return the level of rule `code` under this pack (`level` is the rule's own)."""
+        return self.rule_levels.get(code, level)
+
     def area(self, key: FocusAreaKey) -> PackFocusArea:
         """Return the focus area with `key`."""
         return next(a for a in self.focus_areas if a.key == key)
@@ -86,3 +97,9 @@ def load_pack(pack_id: TemplatePack) -> Pack:
     """Return the template pack `pack_id` (packs ship inside the package)."""
     text = resources.files(__package__).joinpath(f"{pack_id.value}.yaml").read_text("utf-8")
     return Pack.model_validate(YAML(typ="safe", pure=True).load(text))
+
+
+@functools.cache
+def rules_weighed_by_pack() -> frozenset[str]:
+    """Return the codes of the rules whose level some template pack sets otherwise."""
+    return frozenset(code for pack_id in TemplatePack for code in load_pack(pack_id).rule_levels)
