@@ -8,27 +8,19 @@ prose is every field of the Markdown type, in the agreement and in every documen
 
 from __future__ import annotations
 
-import functools
-import types
-import typing
 from collections.abc import Iterable, Iterator
-from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
-from pydantic.fields import FieldInfo
 
 from agreementgen.errors import Diagnostic, Severity
 from agreementgen.language import tr
+from agreementgen.source.fields import field_annotations, is_markdown
 from agreementgen.source.load import Source
-from agreementgen.source.model import Markdown
 
 UNDEFINED = "AG140"
 UNUSED = "AG141"
 
 Loc = tuple[str | int, ...]
-
-# The FieldInfo inside the `Markdown` alias marks a field as prose wherever the alias is used.
-_MARKDOWN = next(m for m in get_args(Markdown)[1:] if isinstance(m, FieldInfo))
 
 
 def footnote_problems(files: Iterable[tuple[Source, BaseModel]]) -> list[Diagnostic]:
@@ -83,11 +75,11 @@ def _at(
 
 def prose(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
     """Every Markdown text in `model`, with its place in the file."""
-    hints = _hints(type(model))
+    fields = field_annotations(type(model))
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
         at = (*loc, info.alias or name)
-        if isinstance(value, str) and _is_markdown(hints[name]):
+        if isinstance(value, str) and is_markdown(fields[info.alias or name]):
             yield at, value
         else:
             yield from _inside(value, at)
@@ -102,18 +94,3 @@ def _inside(value: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _inside(item, (*loc, key))
-
-
-@functools.cache
-def _hints(model: type[BaseModel]) -> dict[str, Any]:
-    # get_type_hints keeps the Annotated metadata that pydantic strips from `annotation`.
-    return typing.get_type_hints(model, include_extras=True)
-
-
-def _is_markdown(hint: Any) -> bool:
-    origin = get_origin(hint)
-    if origin is Annotated:
-        return any(m is _MARKDOWN for m in hint.__metadata__) or _is_markdown(get_args(hint)[0])
-    if origin is Union or origin is types.UnionType:
-        return any(_is_markdown(arg) for arg in get_args(hint))
-    return False

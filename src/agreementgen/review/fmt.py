@@ -10,19 +10,15 @@ written (2.00), flow style and blank lines stay as the author wrote them.
 from __future__ import annotations
 
 import difflib
-import functools
 import re
-import types
-import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 from markdown_it.token import Token
 from pydantic import BaseModel
-from pydantic.fields import FieldInfo
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from agreementgen.errors import AgreementError, Diagnostic, display_path
@@ -30,12 +26,12 @@ from agreementgen.files import write_atomic
 from agreementgen.kinds import KINDS, Kind, document_files, kind_of
 from agreementgen.language import ntr, tr
 from agreementgen.source.confine import Outside, confined
+from agreementgen.source.fields import field_annotations, is_markdown, members
 from agreementgen.source.folder import find_agreements
 
 # The formatter must read YAML exactly as `load` does (same refusals, dates as text) and
 # Markdown exactly as the renderers do: it takes their parsers, below, rather than its own.
 from agreementgen.source.load import closing_comments, load_yaml, to_plain, yaml_parser
-from agreementgen.source.model import Markdown
 from agreementgen.source.names import AGREEMENT_FILE, DEFAULT_ROOT
 from agreementgen.text.markdown import parser as markdown_parser
 from agreementgen.text.prose import split_sentences
@@ -56,55 +52,23 @@ class FormatError(AgreementError):
 
 # -- what the model expects where ------------------------------------------------------------
 
-# The FieldInfo inside the `Markdown` alias marks a field as prose wherever the alias is used.
-_MARKDOWN = next(m for m in get_args(Markdown)[1:] if isinstance(m, FieldInfo))
 _SEQUENCES = (list, tuple, set, frozenset, Sequence)
-
-
-def _members(annotation: Any) -> tuple[list[Any], bool]:
-    """Return the types an annotation admits (unions and Annotated unwrapped, None dropped)
-    and whether it is Markdown prose."""
-    members: list[Any] = []
-    markdown = False
-    pending = [annotation]
-    while pending:
-        tp = pending.pop(0)
-        origin = get_origin(tp)
-        if origin is Annotated:
-            markdown = markdown or any(m is _MARKDOWN for m in tp.__metadata__)
-            pending.insert(0, get_args(tp)[0])
-        elif origin is Union or origin is types.UnionType:
-            pending[0:0] = get_args(tp)
-        elif tp is not None and tp is not type(None):
-            members.append(tp)
-    return members, markdown
-
-
-@functools.cache
-def _fields(model: type[BaseModel]) -> dict[str, Any]:
-    """Return the model's keys in field order, each with its full annotation."""
-    # get_type_hints keeps Annotated metadata that pydantic strips from `annotation`.
-    hints = typing.get_type_hints(model, include_extras=True)
-    return {
-        (info.alias or name): hints.get(name, info.annotation)
-        for name, info in model.model_fields.items()
-    }
 
 
 def _mapping_shape(annotation: Any, keys: Sequence[str]) -> tuple[dict[str, Any] | None, Any]:
     """Return the fields of the model a mapping with `keys` is (None for a free-form
     mapping) and the annotation of a free-form mapping's values."""
-    members, _ = _members(annotation)
+    admitted, _ = members(annotation)
     best: dict[str, Any] | None = None
     score = -1
-    for member in members:
+    for member in admitted:
         if isinstance(member, type) and issubclass(member, BaseModel):
-            fields = _fields(member)
+            fields = field_annotations(member)
             found = len(fields.keys() & set(keys))
             if found > score:
                 best, score = fields, found
     values = next(
-        (get_args(m)[1] for m in members if get_origin(m) in (dict, Mapping) and get_args(m)),
+        (get_args(m)[1] for m in admitted if get_origin(m) in (dict, Mapping) and get_args(m)),
         None,
     )
     if best is not None and (score > 0 or values is None):
@@ -113,12 +77,8 @@ def _mapping_shape(annotation: Any, keys: Sequence[str]) -> tuple[dict[str, Any]
 
 
 def _item_shape(annotation: Any) -> Any:
-    members, _ = _members(annotation)
-    return next((get_args(m)[0] for m in members if get_origin(m) in _SEQUENCES), None)
-
-
-def _is_markdown(annotation: Any) -> bool:
-    return annotation is not None and _members(annotation)[1]
+    admitted, _ = members(annotation)
+    return next((get_args(m)[0] for m in admitted if get_origin(m) in _SEQUENCES), None)
 
 
 def _order(keys: Sequence[str], fields: dict[str, Any] | None) -> list[int]:
@@ -402,7 +362,7 @@ class _Formatter:
     ) -> list[str]:
         delta = indent - column
         line = key.start_mark.line
-        if _is_markdown(annotation):
+        if is_markdown(annotation):
             prefix = self.lines[line][key.start_mark.column : key.end_mark.column] + ":"
             literal = self._literal(value, line, key.end_mark.column, prefix, indent)
             if literal is not None:
@@ -432,7 +392,7 @@ class _Formatter:
 
     def _item(self, item: Node, annotation: Any, dash: int, column: int, indent: int) -> list[str]:
         delta = indent - column
-        if _is_markdown(annotation):
+        if is_markdown(annotation):
             literal = self._literal(item, dash, column + 1, "-", indent)
             if literal is not None:
                 return literal
@@ -574,7 +534,7 @@ def _difference(before: Any, after: Any, annotation: Any, where: str = "") -> st
     """Return where two loaded documents differ in data (None if they do not), reading
     Markdown as rendered and numbers as written (2.00 is not 2.0)."""
     shown = where or "the top level"
-    if isinstance(before, str) and isinstance(after, str) and _is_markdown(annotation):
+    if isinstance(before, str) and isinstance(after, str) and is_markdown(annotation):
         return None if _markdown_form(before) == _markdown_form(after) else shown
     if isinstance(before, dict) and isinstance(after, dict):
         if before.keys() != after.keys():
