@@ -13,8 +13,8 @@ build: $(STAMP)
 test: lint pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench templates
-	$(BIN)/ruff format --check src tests bench templates
+	$(BIN)/ruff check src tests bench templates examples
+	$(BIN)/ruff format --check src tests bench templates examples
 	$(BIN)/mypy
 
 pytest: $(STAMP)

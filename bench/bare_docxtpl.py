@@ -1,4 +1,4 @@
-"""Baseline: a bare docxtpl render of templates/agreement.docx, nothing of agreementgen.
+"""Baseline: a bare docxtpl render of the package's agreement.docx, nothing of agreementgen.
 
 The context has Viborg's front matter and section headings with empty section bodies, so the
 measured process is docxtpl's own floor for this template: interpreter start, imports, reading
@@ -12,7 +12,9 @@ from pathlib import Path
 
 from docxtpl import DocxTemplate
 
-TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "agreement.docx"
+TEMPLATE = (
+    Path(__file__).resolve().parents[1] / "src" / "agreementgen" / "templates" / "agreement.docx"
+)
 HEADINGS = [
     "1. Kort om boligområdet",
     "2. Vision for boligområdet",

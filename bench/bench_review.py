@@ -1,24 +1,19 @@
-"""Benchmarks of the review commands: `diff` between two Viborg revisions and `redline` of them.
+"""The review scenarios of `make bench`: `diff` and `redline` between two Viborg revisions.
 
-Run with `.venv/bin/python bench/bench_review.py`. The two revisions are commits in a
-throwaway git repository holding a copy of agreements/viborg, the second with a date, a
-baseline, a party, a sentence and a table cell changed. Each command runs as a fresh process,
-median of 5 after one warm-up run, as in bench/run.py.
+bench/run.py runs them beside the build of one revision (`bench/run.py --only diff`, say, for
+these alone). The two revisions are commits v1 and v2 in a throwaway git repository holding a
+copy of agreements/viborg, v2 with a date, a baseline, a party, a sentence and a table cell
+changed.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import AGREEMENTGEN, ROOT, Measurement, measure
-
+ROOT = Path(__file__).resolve().parents[1]
 VIBORG = "agreements/viborg"
 EDITS = (
     ("  end: 2029-07-31\n", "  end: 2029-12-31\n"),
@@ -66,40 +61,21 @@ def make_repository(base: Path) -> Path:
     return repo
 
 
-def scenarios(out: Path) -> list[tuple[str, list[str]]]:
-    """The review scenarios of issue #4."""
+def scenarios(agreementgen: str, out: Path) -> list[tuple[str, list[str], float | None]]:
+    """The review scenarios of issues #4 and #13, run in the repository: (name, command, target
+    in seconds of the whole process, if it has one)."""
+    redline = [agreementgen, "redline", "v1", "v2"]
     return [
-        ("diff viborg v1 v2", [AGREEMENTGEN, "diff", "v1", "v2"]),
-        ("diff viborg v1 v2 --format json", [AGREEMENTGEN, "diff", "v1", "v2", "--format", "json"]),
+        ("diff viborg v1 v2", [agreementgen, "diff", "v1", "v2"], 0.5),
+        (
+            "diff viborg v1 v2 --format json",
+            [agreementgen, "diff", "v1", "v2", "--format", "json"],
+            0.5,
+        ),
         (
             "redline v1 v2 viborg/agreement.yaml",
-            [AGREEMENTGEN, "redline", "v1", "v2", f"{VIBORG}/agreement.yaml", "--out", str(out)],
+            [*redline, f"{VIBORG}/agreement.yaml", "--out", str(out)],
+            None,
         ),
-        (
-            "redline v1 v2 viborg (every document)",
-            [AGREEMENTGEN, "redline", "v1", "v2", VIBORG, "--out", str(out)],
-        ),
+        ("redline v1 v2 viborg (every document)", [*redline, VIBORG, "--out", str(out)], 1.5),
     ]
-
-
-def main() -> None:
-    """Run every scenario and print a table of medians."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        repo = make_repository(Path(tmp))
-        rows: list[Measurement] = [
-            measure(name, command, repeat=args.repeat, cwd=repo)
-            for name, command in scenarios(Path(tmp) / "redline")
-        ]
-    print(f"{'scenario':<36} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MiB':>9}")
-    for m in rows:
-        print(
-            f"{m.name:<36} {m.median:>9.3f} {min(m.seconds):>7.3f} {max(m.seconds):>7.3f}"
-            f" {m.peak_kib / 1024:>9.1f}"
-        )
-
-
-if __name__ == "__main__":
-    main()

@@ -35,6 +35,8 @@ styrke lige muligheder for helhedsplanens beboere.«
 Baseline boligområde: 25,95\u00a0% → 24,10\u00a0%
   6. Indsatsområder › Beskæftigelse › Tabel Andel 18-64 årige, der er uden tilknytning til \
 arbejdsmarked og uddannelse › Række 2016 › Helhedsplanen: 45,39\u00a0% → 45,40\u00a0%
+  Forside › Periode: Samarbejdsaftalen gælder fra 1. august 2025 til 31. juli 2029 → \
+Samarbejdsaftalen gælder fra 1. august 2025 til 31. december 2029
 """
 
 
@@ -114,6 +116,7 @@ def test_json_for_tools(inside: Scenario) -> None:
         "new": "31. december 2029",
         "old_value": "2029-07-31",
         "new_value": "2029-12-31",
+        "derived": False,
         "text": "Samarbejdsaftalen gælder fra - til › Til: 31. juli 2029 → 31. december 2029",
     }
     renamed = by_location["departments[id=kaersangerparken]"]
@@ -138,7 +141,20 @@ def test_exit_code_says_whether_anything_changed(inside: Scenario) -> None:
 # --- matching by id ----------------------------------------------------------------------------
 
 
-def test_reordering_alone_reports_nothing(inside: Scenario) -> None:
+def test_reordering_what_the_documents_order_by_themselves_reports_nothing(
+    inside: Scenario,
+) -> None:
+    # The goals table shows the baselines in the order of LBF's indicators.
+    text = (inside.v1 / "agreement.yaml").read_text("utf-8")
+    text = scenario.swap_blocks(
+        text, "      - indicator: 7\n", "      - indicator: 8\n", "      - indicator: 9\n"
+    )
+    scenario.branch(inside, "reordered", text)
+    result = run("v1", "reordered", "--exit-code")
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_reordering_parties_and_departments_is_a_move(inside: Scenario) -> None:
     text = (inside.v1 / "agreement.yaml").read_text("utf-8")
     text = scenario.swap_blocks(
         text, "  - id: boligselskabet-viborg\n", "  - id: viborg-kommune\n", "\ndepartment_groups:"
@@ -146,12 +162,13 @@ def test_reordering_alone_reports_nothing(inside: Scenario) -> None:
     text = scenario.swap_blocks(
         text, "  - id: houlkaervaenget\n", "  - id: vestervang\n", "  - id: ringparken\n"
     )
-    text = scenario.swap_blocks(
-        text, "      - indicator: 7\n", "      - indicator: 8\n", "      - indicator: 9\n"
-    )
-    scenario.branch(inside, "reordered", text)
-    result = run("v1", "reordered", "--exit-code")
-    assert (result.exit_code, result.stdout) == (0, "")
+    scenario.branch(inside, "moved", text)
+    result = run("v1", "moved", "--exit-code")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1:] == [
+        "  Part flyttet: Viborg Kommune, fra efter Boligselskabet Sct. Jørgen til først",
+        "  Afdeling flyttet: Afd. 10 Vestervang, fra efter Afd. 12 Houlkærvænget til først",
+    ]
 
 
 def test_a_renamed_id_is_a_rename_and_its_references_follow(inside: Scenario) -> None:
@@ -176,6 +193,8 @@ def test_default_is_head_against_the_working_tree(inside: Scenario) -> None:
     expected = (
         "Strategisk samarbejdsaftale (viborg): ændret, kræver godkendelse i Landsbyggefonden\n"
         "  Samarbejdsaftalen gælder fra - til › Til: 31. december 2029 → 31. januar 2030\n"
+        "  Forside › Periode: Samarbejdsaftalen gælder fra 1. august 2025 til 31. december "
+        "2029 → Samarbejdsaftalen gælder fra 1. august 2025 til 31. januar 2030\n"
     )
     assert run().stdout == expected
     assert run("HEAD").stdout == expected
@@ -306,7 +325,9 @@ def test_a_model_of_any_kind_is_walked_by_its_titles() -> None:
 
 def test_entries_without_ids_are_aligned_and_a_moved_one_is_moved() -> None:
     a = {"notes": ["en", "to", "tre"]}
-    assert changes(a, {"notes": ["to", "tre", "en"]}) == ["Noter: flyttet »en«"]
+    assert changes(a, {"notes": ["to", "tre", "en"]}) == [
+        "Noter: flyttet »en«, fra nr. 1 til nr. 3"
+    ]
     assert changes(a, {"notes": ["en", "tre"]}) == ["Noter: fjernet »to«"]
     assert changes(a, {"notes": ["en", "to", "tre", "fire"]}) == ["Noter: tilføjet »fire«"]
     long_note = "den lange note om at noget sker i området hvert år i august og i september"

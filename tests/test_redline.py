@@ -45,18 +45,22 @@ def w(name: str) -> str:
 def resolve_element(root: etree._Element, *, accept: bool) -> None:
     """Accept (or reject) every tracked change in a part's XML, in place.
 
-    Accepting drops deleted runs, rows and paragraphs whose mark is deleted, and keeps what was
-    inserted without its marks; rejecting does the opposite and restores changed paragraph
-    properties.
+    Accepting drops deleted runs and rows and keeps what was inserted without its marks;
+    rejecting does the opposite and restores changed paragraph properties. A paragraph whose
+    mark goes joins the next paragraph, as in Word and LibreOffice: left empty it simply
+    goes (the next keeps its style), with text left the joined paragraph keeps its own style.
+    With no next paragraph to join (a table follows, or the end) it stays, as LibreOffice
+    leaves it.
     """
     keep, drop = (w("ins"), w("del")) if accept else (w("del"), w("ins"))
     marks = (w("rPr"), w("trPr"))  # a mark on a paragraph mark or a row, not around runs
+    joining = [p for p in root.iter(w("p")) if p.find(f"{w('pPr')}/{w('rPr')}/{drop}") is not None]
     for row in list(root.iter(w("tr"))):
         if row.find(f"{w('trPr')}/{drop}") is not None:
             row.getparent().remove(row)
-    for paragraph in list(root.iter(w("p"))):
-        if paragraph.find(f"{w('pPr')}/{w('rPr')}/{drop}") is not None:
-            paragraph.getparent().remove(paragraph)
+    for table in list(root.iter(w("tbl"))):
+        if table.find(w("tr")) is None:
+            table.getparent().remove(table)
     for element in list(root.iter(drop)):
         element.getparent().remove(element)
     for element in list(root.iter(keep)):
@@ -78,6 +82,35 @@ def resolve_element(root: etree._Element, *, accept: bool) -> None:
             old.append(mark)
         properties.addprevious(old)
         properties.getparent().remove(properties)
+    for paragraph in joining:
+        if paragraph.getparent() is not None:
+            join(paragraph)
+
+
+def join(paragraph: etree._Element) -> None:
+    """Join a paragraph whose mark is gone to the next one."""
+    following = paragraph.getnext()
+    if following is None or following.tag != w("p"):
+        return
+    content = [c for c in paragraph if c.tag != w("pPr")]
+    if "".join(paragraph.itertext()) or paragraph.find(f".//{w('drawing')}") is not None:
+        own, theirs = paragraph.find(w("pPr")), following.find(w("pPr"))
+        mark = theirs.find(w("rPr")) if theirs is not None else None
+        if theirs is not None:
+            following.remove(theirs)
+        if own is not None:
+            for child in own.findall(w("rPr")):
+                own.remove(child)
+            if mark is not None:
+                own.append(mark)
+            following.insert(0, own)
+    anchor = following.find(w("pPr"))
+    for child in reversed(content):
+        if anchor is not None:
+            anchor.addnext(child)
+        else:
+            following.insert(0, child)
+    paragraph.getparent().remove(paragraph)
 
 
 def resolve(data: bytes, *, accept: bool) -> bytes:
@@ -204,7 +237,11 @@ def test_an_added_party_is_inserted_together(redline: bytes) -> None:
     inserted = [
         i
         for i, b in enumerate(blocks)
-        if (b.tag == w("p") and b.find(f"{w('pPr')}/{w('rPr')}/{w('ins')}") is not None)
+        if (
+            b.tag == w("p")
+            and b.find(f"{w('pPr')}/{w('rPr')}/{w('ins')}") is not None
+            and b.find(f".//{w('drawing')}") is None  # not the organisation diagram
+        )
         or (b.tag == w("tbl") and b.find(f"{w('tr')}/{w('trPr')}/{w('ins')}") is not None)
     ]
     texts = ["".join(blocks[i].itertext()) for i in inserted]

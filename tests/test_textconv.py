@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import struct
 import subprocess
@@ -90,6 +91,22 @@ def test_the_command_gives_a_notice_for_other_files(
     assert result.exit_code == 0
     assert result.stdout == "(agreementgen: not a readable Word document: not a zip file)\n"
     assert result.stderr == "notes.docx: warning: not a readable Word document: not a zip file\n"
+
+
+def test_the_command_gives_a_notice_for_a_file_it_cannot_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("locked.docx").write_bytes(b"")
+
+    def refuse(path: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    result = CliRunner().invoke(cli, ["textconv", "locked.docx"])
+    assert result.exit_code == 0
+    assert result.stdout == "(agreementgen: file cannot be read: Permission denied)\n"
+    assert result.stderr == "locked.docx: warning: file cannot be read: Permission denied\n"
 
 
 # --- files that are not readable Word documents ---------------------------------------------
@@ -211,6 +228,7 @@ BAD: dict[str, tuple[Callable[[bytes], bytes], str]] = {
     ),
     "~$Strategisk samarbejdsaftale.docx": (lambda _good: _lock_file(), "not a zip file"),
     "notes.docx": (lambda _good: b"agreement.yaml is not a Word file\n", "not a zip file"),
+    "empty.docx": (lambda _good: b"", "not a zip file"),
     "budget.docx": (
         lambda _good: _workbook(),
         "its main part is application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -277,7 +295,7 @@ def _renamed_value(demo_docx: bytes, path: Path) -> None:
     word = docx.Document(io.BytesIO(demo_docx))
     paragraph = next(p for p in word.paragraphs if p.text == "Tillid")
     paragraph.runs[0].text = "Tiltro"
-    word.save(path)
+    word.save(str(path))
 
 
 def test_git_diff_shows_the_text(tmp_path: Path, demo_docx: bytes) -> None:
@@ -287,23 +305,37 @@ def test_git_diff_shows_the_text(tmp_path: Path, demo_docx: bytes) -> None:
     assert "-1. Tillid\n+1. Tiltro\n" in diff
 
 
+def _sections(diff: str) -> dict[str, str]:
+    """`git diff` output by file: the text after each `diff --git a/NAME b/NAME` line."""
+    parts = re.split(r"^diff --git a/(.+) b/\1$", diff, flags=re.MULTILINE)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def _added(section: str) -> list[str]:
+    return [line[1:] for line in section.splitlines() if line[:1] == "+" and line[:3] != "+++"]
+
+
 def test_git_diff_shows_every_other_file_beside_a_bad_one(
     tmp_path: Path, demo_docx: bytes, bad_files: Path
 ) -> None:
     _repository(tmp_path, {"a.docx": demo_docx, "b.docx": demo_docx})
     _renamed_value(demo_docx, tmp_path / "a.docx")
     shutil.copy(bad_files / "zip-bomb.docx", tmp_path / "b.docx")
-    lock = "~$a.docx"  # Word's lock file, added by mistake
-    shutil.copy(bad_files / "~$Strategisk samarbejdsaftale.docx", tmp_path / lock)
-    _git(tmp_path, "add", "--intent-to-add", lock)
+    # Added by mistake beside them: Word's lock file, an empty file, a workbook named .docx.
+    added = ["~$Strategisk samarbejdsaftale.docx", "empty.docx", "budget.docx"]
+    for name in added:
+        shutil.copy(bad_files / name, tmp_path / name)
+    _git(tmp_path, "add", "--intent-to-add", *added)
     result = _git(tmp_path, "diff")
-    diff = result.stdout
-    good = diff.index("diff --git a/a.docx b/a.docx")
-    bomb = diff.index("diff --git a/b.docx b/b.docx")
-    locked = diff.index(f"diff --git a/{lock} b/{lock}")
-    assert "-1. Tillid\n+1. Tiltro\n" in diff[good:bomb]
-    assert "+" + _notice(BAD["zip-bomb.docx"][1]) in diff[bomb:locked]
-    assert "-# Strategisk samarbejdsaftale om boligsocial indsats\n" in diff[bomb:locked]
-    assert "+" + _notice("not a zip file") in diff[locked:]
+    sections = _sections(result.stdout)
+    assert sorted(sections) == sorted(["a.docx", "b.docx", *added])
+    assert "-1. Tillid\n+1. Tiltro\n" in sections["a.docx"]
+    assert _added(sections["b.docx"]) == [_notice(BAD["zip-bomb.docx"][1]).rstrip("\n")]
+    assert "-# Strategisk samarbejdsaftale om boligsocial indsats\n" in sections["b.docx"]
+    warnings = result.stderr.splitlines()
+    for name in added:
+        reason = BAD[name][1]
+        assert _added(sections[name]) == [_notice(reason).rstrip("\n")], name
+        assert f"{name}: warning: not a readable Word document: {reason}" in warnings
     assert "b.docx: warning: not a readable Word document" in result.stderr
     assert "Traceback" not in result.stderr

@@ -350,7 +350,10 @@ def textconv(file: Path) -> None:
         text = docx_to_text(file.read_bytes())
     except (NotAWordFile, OSError) as exc:
         # git diff shows nothing at all when a textconv fails: the notice is the file's text.
-        reason = exc.message if isinstance(exc, NotAWordFile) else f"cannot be read: {exc}"
+        if isinstance(exc, NotAWordFile):
+            reason = exc.message
+        else:
+            reason = tr("file cannot be read: {reason}").format(reason=exc.strerror or exc)
         click.echo(f"{display_path(file)}: warning: {reason}", err=True)
         text = f"(agreementgen: {reason})\n"
     click.echo(text, nl=False)
@@ -792,7 +795,7 @@ def redline_command(old: str, new: str, paths: tuple[Path, ...], out: Path, auth
 
     _run(action)
     for item in written:
-        click.echo(f"Wrote {item.path}", err=True)
+        click.echo(f"Wrote {item.path}{item.note}", err=True)
     if not written:
         click.echo("No document changed.", err=True)
 

@@ -163,3 +163,30 @@ def copy_file(source: Path, target: Path) -> None:
     """Copy a file, making its folder."""
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
+
+
+def make_folder(base: Path) -> Path:
+    """Make a repository holding all of agreements/viborg (every document) at tag v1."""
+    repo = base / "repo"
+    shutil.copytree(VIBORG.parent, repo / FOLDER)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "v1")
+    git(repo, "tag", "v1")
+    return repo
+
+
+def commit(repo: Path, tag: str, files: dict[str, str | None], *, start: str = "v1") -> None:
+    """Commit, on a branch from `start` tagged `tag`, files of the Viborg folder with new text
+    (None: removed); main stays checked out."""
+    git(repo, "checkout", "-q", "-b", f"branch-{tag}", start)
+    for name, text in files.items():
+        path = repo / FOLDER / name
+        if text is None:
+            git(repo, "rm", "-q", f"{FOLDER}/{name}")
+        else:
+            path.write_text(text, "utf-8")
+            git(repo, "add", f"{FOLDER}/{name}")
+    git(repo, "commit", "-q", "-m", tag, date=V2_DATE)
+    git(repo, "tag", tag)
+    git(repo, "checkout", "-q", "main")

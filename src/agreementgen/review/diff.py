@@ -25,13 +25,15 @@ from pydantic.fields import FieldInfo
 
 from agreementgen.errors import Diagnostic, InputError, Severity
 from agreementgen.kinds import AGREEMENT, Kind
+from agreementgen.kinds.budget.model import LBF, LBF_NAME
+from agreementgen.kinds.milestones.model import Milestone
+from agreementgen.review.derived import FigureChange, compare, document_figures
 from agreementgen.review.revisions import Repository, Revision, read_agreement_at
 from agreementgen.source.folder import LoadedAgreement
 from agreementgen.source.model import FocusAreaKey
 from agreementgen.source.names import ID_PATTERN
 from agreementgen.source.packs import Pack
 from agreementgen.text import danish
-from agreementgen.text.markdown import literal
 from agreementgen.text.prose import markdown_sentences, strip_markdown_prefix
 
 LBF_APPROVAL = "kræver godkendelse i Landsbyggefonden"
@@ -75,7 +77,7 @@ _ENTITIES = {
 }
 # Entries named by what they refer to: a criteria row by its department, a role by its party.
 _NAMED_BY_REFERENCE = {"CriteriaRow": "department", "Role": "party"}
-_LABEL_FIELDS = ("name", "label", "title", "role", "caption", "function")
+_LABEL_FIELDS = ("name", "label", "title", "role", "caption", "function", "description")
 _VERBS = {"added": "tilføjet", "removed": "fjernet", "moved": "flyttet", "renamed": "omdøbt"}
 _STATUS = {"added": "tilføjet", "removed": "fjernet", "changed": "ændret"}
 _MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -111,11 +113,25 @@ class Change:
     noun: str = ""
     old_value: Any = None
     new_value: Any = None
+    cells: tuple[tuple[str, str | None, str | None], ...] = ()
+
+    @property
+    def derived(self) -> bool:
+        """Whether this is a figure the documents compute (a total), not a value written."""
+        return bool(self.cells)
 
     @property
     def text(self) -> str:
         """Return the change as one line, e.g. 'Part tilføjet: Viborg Politi'."""
         where = SEPARATOR.join(self.where)
+        if self.cells:
+            shown = "; ".join(
+                f"{column}: {old or EMPTY} {ARROW} {new or EMPTY}"
+                if column
+                else f"{old or EMPTY} {ARROW} {new or EMPTY}"
+                for column, old, new in self.cells
+            )
+            return f"{where}: {shown}"
         if self.action == "changed":
             return f"{where}: {self.old} {ARROW} {self.new}"
         verb = _VERBS[self.action]
@@ -224,6 +240,7 @@ def diff_revisions(
                 _documents(new_loaded),
                 folder=folders_after.get(ident) or folders_before[ident],
                 pack=either.pack if either else None,
+                loaded=(old_loaded, new_loaded),
             )
     if problems:
         raise InputError(problems)
@@ -247,11 +264,16 @@ def diff_folders(
     *,
     folder: str,
     pack: Pack | None = None,
+    loaded: tuple[LoadedAgreement | None, LoadedAgreement | None] = (None, None),
 ) -> list[DocumentDiff]:
-    """Compare the documents of one agreement folder, given by their names inside it."""
+    """Compare the documents of one agreement folder, given by their names inside it.
+
+    With both sides `loaded`, the figures the documents derive (totals, the period as each
+    shows it) are compared too, also in documents whose own file did not change.
+    """
     result = []
     # Other documents refer to the agreement's parties and departments: name them so.
-    names = _Differ(pack)
+    names = _Differ(pack, {LBF: LBF_NAME})
     for side in (old, new):
         if AGREEMENT.pattern in side:
             names.collect_labels(side[AGREEMENT.pattern][1])
@@ -265,9 +287,41 @@ def diff_folders(
             result.append(DocumentDiff(ident, name, path, kind, title, "removed"))
         else:
             changes = diff_models(old[name][1], new[name][1], pack=pack, labels=names.labels)
+            changes += _derived(name, *loaded)
             if changes:
                 result.append(DocumentDiff(ident, name, path, kind, title, "changed", changes))
     return result
+
+
+def _derived(
+    name: str, old: LoadedAgreement | None, new: LoadedAgreement | None
+) -> tuple[Change, ...]:
+    """The derived figures of document `name` that changed between two loaded folders."""
+    if old is None or new is None:
+        return ()
+    return tuple(
+        _figure_change(c) for c in compare(document_figures(name, old), document_figures(name, new))
+    )
+
+
+def _figure_change(change: FigureChange) -> Change:
+    def shown(side: int) -> str | None:
+        cells = [(column, cell[side]) for column, *cell in change.cells if cell[side] is not None]
+        return "; ".join(f"{c}: {v}" if c else str(v) for c, v in cells) or None
+
+    def values(side: int) -> dict[str, str | None]:
+        return {column: cell[side] for column, *cell in change.cells}
+
+    return Change(
+        "changed",
+        change.where,
+        "",
+        shown(0),
+        shown(1),
+        old_value=values(0),
+        new_value=values(1),
+        cells=change.cells,
+    )
 
 
 def document_title(kind: Kind, name: str, pack: Pack | None) -> str:
@@ -297,6 +351,8 @@ def diff_models(
 
     `labels` names ids defined elsewhere (the parties of agreement.yaml, for a delaftale).
     """
+    if old == new:
+        return ()
     differ = _Differ(pack, dict(labels or {}))
     differ.collect_labels(old)
     differ.collect_labels(new)
@@ -376,6 +432,11 @@ class _Differ:
             return f"Afd. {number} {name}" if number else str(name)
         if kind == "Baseline":
             return f"indikator {getattr(item, 'indicator', '')}"
+        if isinstance(item, Milestone):
+            # Its time as the plan shows it; the plan's view only when a milestone changed.
+            from agreementgen.kinds.milestones.view import when_text
+
+            return f"{when_text(item)}: {_shorten(item.text)}"
         if kind in _NAMED_BY_REFERENCE:
             reference = str(getattr(item, _NAMED_BY_REFERENCE[kind], ""))
             return self.labels.get(reference, reference)
@@ -528,11 +589,41 @@ class _Differ:
             )
         for k in removed:
             yield self._entry("removed", olds[k], ctx, f"[{key}={k}]", title)
+        if key != "indicator":  # baselines are shown in the order of LBF's indicators
+            yield from self._moves(olds, news, key, ctx, title)
         for k, item in news.items():
             if k in added:
                 yield self._entry("added", item, ctx, f"[{key}={k}]", title)
             elif k in olds:
                 yield from self._item(olds[k], item, ctx, f"[{key}={k}]", title)
+
+    def _moves(
+        self, old: dict[Any, Any], new: dict[Any, Any], key: str, ctx: _Context, title: str
+    ) -> Iterator[Change]:
+        """Entries on both sides whose place among the others changed, 'flyttet' from the
+        entry they followed to the one they follow (the fewest such entries)."""
+        before = [k for k in old if k in new]
+        after = [k for k in new if k in old]
+        matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+        staying = {
+            k
+            for block in matcher.get_matching_blocks()
+            for k in before[block.a : block.a + block.size]
+        }
+        old_items, new_items = list(old.values()), list(new.values())
+        for k in after:
+            if k not in staying:
+                moved = self._entry("moved", new[k], ctx, f"[{key}={k}]", title)
+                source = self._place(old_items, old_items.index(old[k]))
+                target = self._place(new_items, new_items.index(new[k]))
+                yield replace(moved, new=f"{moved.new}, fra {source} til {target}")
+
+    def _place(self, items: Sequence[Any], index: int) -> str:
+        """Where an entry is, in words: 'først' or 'efter' the entry before it."""
+        if index == 0:
+            return "først"
+        before = items[index - 1]
+        return f"efter {self.label(before) or self.summary(before)}"
 
     def _aligned(self, old: list[Any], new: list[Any], ctx: _Context) -> Iterator[Change]:
         """Entries without keys, aligned by content; an entry that only moved is 'flyttet'."""
@@ -548,26 +639,36 @@ class _Differ:
         signatures_old = [_signature(v) for v in old]
         signatures_new = [_signature(v) for v in new]
         matcher = difflib.SequenceMatcher(None, signatures_old, signatures_new, autojunk=False)
+        opcodes = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+        # An entry found unchanged elsewhere moved, wherever the alignment put it.
+        unplaced = [i for _, i1, i2, _, _ in opcodes for i in range(i1, i2)]
+        moves: dict[int, int] = {}  # new index: old index
+        for _, _, _, j1, j2 in opcodes:
+            for j in range(j1, j2):
+                twin = next((i for i in unplaced if signatures_old[i] == signatures_new[j]), None)
+                if twin is not None:
+                    unplaced.remove(twin)
+                    moves[j] = twin
         removed: list[tuple[int, Any]] = []
         added: list[tuple[int, Any]] = []
         paired: list[tuple[int, Any, Any]] = []
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag == "equal":
-                continue
-            for i, j in _pair(old[i1:i2], new[j1:j2]):
-                if i is not None and j is not None:
-                    paired.append((j1 + j, old[i1 + i], new[j1 + j]))
-                elif i is not None:
-                    removed.append((i1 + i, old[i1 + i]))
-                elif j is not None:
-                    added.append((j1 + j, new[j1 + j]))
-        moved = {_signature(v) for _, v in removed} & {_signature(v) for _, v in added}
+        for _, i1, i2, j1, j2 in opcodes:
+            rest_old = [i for i in range(i1, i2) if i in unplaced]
+            rest_new = [j for j in range(j1, j2) if j not in moves]
+            for a, b in _pair([old[k] for k in rest_old], [new[k] for k in rest_new]):
+                if a is not None and b is not None:
+                    paired.append((rest_new[b], old[rest_old[a]], new[rest_new[b]]))
+                elif a is not None:
+                    removed.append((rest_old[a], old[rest_old[a]]))
+                elif b is not None:
+                    added.append((rest_new[b], new[rest_new[b]]))
         for index, item in removed:
-            if _signature(item) not in moved:
-                yield self._entry("removed", item, ctx, f"[{index}]", title)
+            yield self._entry("removed", item, ctx, f"[{index}]", title)
         for index, item in added:
-            action = "moved" if _signature(item) in moved else "added"
-            yield self._entry(action, item, ctx, f"[{index}]", title)
+            yield self._entry("added", item, ctx, f"[{index}]", title)
+        for index, source in sorted(moves.items()):
+            moved = self._entry("moved", new[index], ctx, f"[{index}]", title)
+            yield replace(moved, new=f"{moved.new}, fra nr. {source + 1} til nr. {index + 1}")
         for index, before, after in sorted(paired, key=lambda p: p[0]):
             yield from self._item(before, after, ctx, f"[{index}]", title)
 
@@ -890,6 +991,8 @@ def format_text(result: DiffResult) -> str:
 
 def format_markdown(result: DiffResult) -> str:
     """Return the changes as Markdown, for a pull request comment or a CI job summary."""
+    from agreementgen.text.markdown import literal  # the Markdown parser only for Markdown
+
     old = f"`{result.old.label}`" if not result.old.is_worktree else "arbejdskopien"
     new = f"`{result.new.label}`" if not result.new.is_worktree else "arbejdskopien"
     lines = [f"## Ændringer i aftaledokumenterne: {old} {ARROW} {new}", ""]
@@ -938,6 +1041,7 @@ def format_json(result: DiffResult) -> str:
                         "new": c.new,
                         "old_value": c.old_value,
                         "new_value": c.new_value,
+                        "derived": c.derived,
                         "text": c.text,
                     }
                     for c in d.changes

@@ -34,7 +34,7 @@ from agreementgen.source.folder import find_agreements
 from agreementgen.source.load import closing_comments, load_yaml, to_plain, yaml_parser
 from agreementgen.source.names import AGREEMENT_FILE, DEFAULT_ROOT
 from agreementgen.text.markdown import parser as markdown_parser
-from agreementgen.text.prose import split_sentences
+from agreementgen.text.prose import paragraph_sentences
 
 __all__ = [
     "FormatError",
@@ -136,7 +136,7 @@ def _paragraph_lines(lines: list[str]) -> list[str]:
             return lines
         if line.endswith("|"):
             return lines
-    return split_sentences(" ".join(lines))
+    return paragraph_sentences(lines)
 
 
 def _sentence_per_line(text: str) -> str:

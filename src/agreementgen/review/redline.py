@@ -5,8 +5,22 @@ block by block (paragraphs and tables, aligned by content as difflib aligns line
 a changed paragraph word by word. The result is the new file in which each difference is a
 real tracked change: `w:ins` and `w:del` runs, inserted and deleted paragraph marks and table
 rows, changed paragraph properties as `w:pPrChange`. Accepting every change gives the new
-revision's text and rejecting every change the old one's. There are no move revisions, which
-Word handles badly: a moved paragraph is a deletion and an insertion.
+revision's text and rejecting every change the old one's. A document only one revision has
+is all inserted, or (rendered from the old revision) all deleted.
+
+Pictures are compared by their content, not their relationship ids: a changed picture (the
+timeline, the organisation diagram) is its old paragraph deleted, the old image carried into
+the package, and the new one inserted.
+
+A moved paragraph, list item or table row is a deletion and an insertion, not a
+`w:moveFrom`/`w:moveTo` pair: whole deleted and inserted paragraphs and rows are what
+LibreOffice 7.4 was checked to resolve right (Accept All and Reject All give every paragraph
+its style, list and text), and what Word writes itself for a deleted paragraph. Two
+paragraphs are compared word by word only if they have the same style and list level (else:
+deleted and inserted), so no paragraph's style or numbering depends on a w:pPrChange being
+rejected. A paragraph mark is deleted (or inserted) only with all of its paragraph, which
+then, accepted (rejected), joins the next paragraph empty and leaves it its style; where no
+paragraph follows, the mark moves up (see `_settle_marks`).
 """
 
 from __future__ import annotations
@@ -14,6 +28,7 @@ from __future__ import annotations
 import copy
 import datetime
 import difflib
+import hashlib
 import io
 import itertools
 import re
@@ -66,15 +81,35 @@ _GLUE = re.compile(r"[^\w]*")  # spaces and punctuation
 _NUMID_VALUE = re.compile(r'(<w:numId w:val=")\d+(")')
 # Paragraph properties that follow w:rPr (the paragraph mark) in the schema's order.
 _AFTER_MARK = (_w("sectPr"), _w("pPrChange"))
+_W_ID = _w("id")
+_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+# A relationship id in serialised XML (r:embed of a picture, r:id of a link), to compare
+# content by what it points at: the ids of the two files are numbered independently.
+_REL_ID = re.compile(r'(\br:(?:embed|link|id|pict)=")([^"]*)(")')
+
+
+ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 
 
 @dataclass(frozen=True)
 class Redline:
-    """One written redline: which document (its name, e.g. 'Budget') of which agreement."""
+    """One written redline: which document (its name, e.g. 'Budget') of which agreement, and
+    whether the document is new at the newer revision (ADDED: all its text is inserted), gone
+    from it (REMOVED: all its text, as the older revision renders it, is deleted) or CHANGED."""
 
     agreement: str
     document: str
     path: Path
+    change: str = CHANGED
+
+    @property
+    def note(self) -> str:
+        """What the command says after the file's name: nothing, or that it is new or gone."""
+        if self.change == ADDED:
+            return " (" + tr("new document: all of it is inserted") + ")"
+        if self.change == REMOVED:
+            return " (" + tr("removed document: all of it is deleted") + ")"
+        return ""
 
 
 # --- revisions ----------------------------------------------------------------------------------
@@ -93,8 +128,10 @@ def redline_revisions(
 
     `paths` are agreement folders, folders of them, or document files in them (default: every
     folder under agreements/). Each changed document goes to `out/<agreement-id>/<document>
-    (ændringer).docx`; documents that render the same at both revisions are not written. `new`
-    None is the working tree. The changes are dated with the newer revision's commit time (the
+    (ændringer).docx`; documents that render the same at both revisions are not written. A
+    document only the new revision has is all inserted; one only the old revision has (a
+    removed file or agreement) is rendered from the old revision and all deleted. `new` None
+    is the working tree. The changes are dated with the newer revision's commit time (the
     working tree's: see `Repository.timestamp`), never the current time, so the same revisions
     give the same files.
 
@@ -102,54 +139,77 @@ def redline_revisions(
         InputError: not a git repository, an unknown revision, a PATH that names nothing at
             either revision, or an agreement that does not load or validate at one of them.
     """
-    from agreementgen.render.word import render_docx
-
     repo = repository or Repository.discover()
     before, after = repo.revision(old), repo.revision(new)
     targets, problems = _targets(repo, before, after, paths)
-    problems += destination_problems(out, [repo.root / t.new for t in targets])
-    pending: list[tuple[str, str, bytes]] = []
+    problems += destination_problems(out, [repo.root / (t.new or t.old or "") for t in targets])
+    pending: list[tuple[str, str, str, bytes]] = []
     with tempfile.TemporaryDirectory(prefix="agreementgen-redline-") as scratch:
         for target in targets:
-            if target.old is not None and repo.same_folder(before, target.old, after, target.new):
+            if (
+                target.old is not None
+                and target.new is not None
+                and repo.same_folder(before, target.old, after, target.new)
+            ):
                 continue
-            old_views: dict[str, View] = {}
-            if target.old is not None:
-                old_views, found = _views(repo, before, target.old, Path(scratch) / "old", target)
-                problems += found
-            new_views, found = _views(repo, after, target.new, Path(scratch) / "new", target)
-            problems += found
+            scratches = (Path(scratch) / "old", Path(scratch) / "new")
+            views: list[dict[str, View]] = []
+            for revision, folder, place in zip(
+                (before, after), (target.old, target.new), scratches, strict=True
+            ):
+                found_views: dict[str, View] = {}
+                if folder is not None:
+                    found_views, found = _views(repo, revision, folder, place, target)
+                    problems += found
+                views.append(found_views)
             if problems:
                 continue
-            date = _iso(repo.timestamp(after, target.new))
-            for name, view in new_views.items():
-                previous = old_views.get(name)
-                if previous is not None and previous.document == view.document:
-                    continue  # the same content renders to the same file
-                before_docx = render_docx(previous.document) if previous is not None else None
-                marked = redline_docx(
-                    before_docx, render_docx(view.document), author=author, date=date
-                )
-                if marked is not None:
-                    pending.append((target.ident, view.stem, marked))
+            # A removed folder too is dated by the newer revision: the removal was made there.
+            date = _iso(repo.timestamp(after, target.new or target.old or ""))
+            for name, change, marked in _redlines(views[0], views[1], author=author, date=date):
+                stem = (views[1].get(name) or views[0][name]).stem
+                pending.append((target.ident, stem, change, marked))
     if problems:
         raise InputError(problems)
     written = []
-    for ident, stem, data in pending:
+    for ident, stem, change, data in pending:
         path = out / ident / f"{stem}{SUFFIX}.docx"
         with output_errors(out):
             write_atomic(path, data)
-        written.append(Redline(ident, stem, path))
+        written.append(Redline(ident, stem, path, change))
     return written
+
+
+def _redlines(
+    old: dict[str, View], new: dict[str, View], *, author: str, date: str
+) -> Iterator[tuple[str, str, bytes]]:
+    """The redline of each document (by its file in the folder) that differs between the
+    views of two revisions: the new revision's documents in order, then the removed ones."""
+    from agreementgen.render.word import render_docx
+
+    for name in [*new, *(n for n in old if n not in new)]:
+        before, after = old.get(name), new.get(name)
+        if before is not None and after is not None and before.document == after.document:
+            continue  # the same content renders to the same file
+        change = ADDED if before is None else REMOVED if after is None else CHANGED
+        marked = redline_docx(
+            render_docx(before.document) if before is not None else None,
+            render_docx(after.document) if after is not None else None,
+            author=author,
+            date=date,
+        )
+        if marked is not None:
+            yield name, change, marked
 
 
 @dataclass(frozen=True)
 class _Target:
-    """An agreement folder to compare, at each revision, and which of its documents."""
+    """An agreement folder to compare, at each revision (None: not there), and which of its
+    documents."""
 
     ident: str
     old: str | None
-    new: str
+    new: str | None
     names: frozenset[str] | None  # paths inside the folder; None: every document
 
 
@@ -185,15 +245,11 @@ def _targets(
             chosen[folder] = None
     old_folders = repo.agreement_folders(before, list(chosen))
     new_folders = repo.agreement_folders(after, list(chosen))
-    targets = [
-        _Target(
-            ident,
-            old_folders.get(ident),
-            folder,
-            frozenset(names) if (names := chosen.get(folder)) is not None else None,
-        )
-        for ident, folder in new_folders.items()
-    ]
+    targets = []
+    for ident in sorted({*old_folders, *new_folders}):
+        old, new = old_folders.get(ident), new_folders.get(ident)
+        names = chosen.get(new or old or "")
+        targets.append(_Target(ident, old, new, frozenset(names) if names is not None else None))
     return targets, problems
 
 
@@ -214,14 +270,28 @@ def _views(
     repo: Repository, revision: Revision, folder: str, scratch: Path, target: _Target
 ) -> tuple[dict[str, View], list[Diagnostic]]:
     """Load an agreement folder at a revision and make the views of the documents asked for,
-    by their paths inside the folder, as the build makes them (each kind's `view` module)."""
+    by their paths inside the folder, as the build makes them (each kind's `view` module).
+
+    The agreement's own view is made here without the files a build writes beside it (the
+    organisation diagram as PDF and PNG): a redline only renders the document.
+    """
+    from agreementgen.kinds import AGREEMENT
+    from agreementgen.views.document import View, build_document
     from agreementgen.views.document_set import document_views
 
     loaded, problems = read_agreement_at(repo, revision, folder, scratch)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if loaded is None or errors:
         return {}, errors
-    return document_views(loaded, target.names), []
+    names = target.names
+    views: dict[str, View] = {}
+    if names is None or loaded.source.name in names:
+        own = View(AGREEMENT.title, build_document(loaded), (loaded.source.name,))
+        views[loaded.source.name] = own
+    others = {d.name for d in loaded.documents if names is None or d.name in names}
+    if others:
+        views.update(document_views(loaded, others))
+    return views, []
 
 
 def _iso(seconds: int) -> str:
@@ -232,22 +302,30 @@ def _iso(seconds: int) -> str:
 # --- two Word files -----------------------------------------------------------------------------
 
 
-def redline_docx(old: bytes | None, new: bytes, *, author: str, date: str) -> bytes | None:
+def redline_docx(old: bytes | None, new: bytes | None, *, author: str, date: str) -> bytes | None:
     """Return `new` with every difference from `old` as a tracked change (None: no changes).
 
-    `old` None is a document that did not exist: everything in it is inserted. `date` is
-    ISO 8601, as Word writes it ('2026-02-01T08:30:00Z').
+    `old` None is a document that did not exist: everything in it is inserted. `new` None is
+    a document that no longer exists: the result is `old` with everything in its body deleted.
+    `date` is ISO 8601, as Word writes it ('2026-02-01T08:30:00Z').
     """
     import docx
 
-    new_doc = docx.Document(io.BytesIO(new))
+    if new is None:
+        if old is None:
+            return None
+        new_doc = docx.Document(io.BytesIO(old))
+        for block in [c for c in new_doc.element.body if c.tag not in _PROPERTIES]:
+            new_doc.element.body.remove(block)
+    else:
+        new_doc = docx.Document(io.BytesIO(new))
     old_doc = docx.Document(io.BytesIO(old)) if old is not None else None
-    marks = _Marks(author, date, _free_id(new_doc))
+    marks = _Marks(author, date, _free_id(new_doc, _W_ID), itertools.count(_free_id(new_doc, "id")))
     numbering = _Numbering(old_doc, new_doc)
     pairs = [(old_doc.part if old_doc else None, new_doc.part)]
     pairs += _story_parts(old_doc, new_doc)
     for old_part, new_part in pairs:
-        importer = _Importer(old_part, new_part, numbering)
+        importer = _Importer(old_part, new_part, numbering, marks.drawings)
         old_root = old_part.element if old_part is not None else None
         new_root = new_part.element
         if new_part is new_doc.part:
@@ -276,15 +354,16 @@ def _story_parts(old_doc: Any, new_doc: Any) -> list[tuple[Any, Any]]:
     return [(old.get(name), part) for name, part in sorted(new.items())]
 
 
-def _free_id(document: Any) -> int:
-    """The first revision id above every w:id already in the file."""
+def _free_id(document: Any, attribute: str) -> int:
+    """The first id above every `attribute` (w:id: revisions, bookmarks; id: drawings) already
+    in the file."""
     ids = [0]
     for part in document.part.package.iter_parts():
         element = getattr(part, "element", None)
         if element is None:
             continue
         for node in element.iter():
-            value = node.get(_w("id"))
+            value = node.get(attribute)
             if value is not None and value.lstrip("-").isdigit():
                 ids.append(int(value))
     return max(ids) + 1
@@ -297,6 +376,7 @@ class _Marks:
     author: str
     date: str
     next_id: int
+    drawings: Iterator[int]  # ids for pictures copied from the old file (wp:docPr)
     count: int = 0
 
     def make(self, tag: str) -> Any:
@@ -367,7 +447,9 @@ class _Importer:
     old_part: Any
     new_part: Any
     numbering: _Numbering
+    drawings: Iterator[int]
     _ids: dict[str, str] = field(default_factory=dict)
+    _targets: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def copy(self, element: Any) -> Any:
         clone = copy.deepcopy(element)
@@ -375,8 +457,31 @@ class _Importer:
             for name, value in node.attrib.items():
                 if name.startswith(f"{{{_R}}}"):
                     node.set(name, self._relationship(value))
+            if node.tag == _DOC_PR:  # each picture in a file has its own id
+                node.set("id", str(next(self.drawings)))
         self.numbering.adopt(clone)
         return clone
+
+    def key(self, element: Any, old: bool) -> str:
+        """An element's XML as compared: what its relationships point at (a picture's
+        content, a link's address) in place of their ids, and no list numbers (the lists
+        of the two files are numbered independently)."""
+        part = self.old_part if old else self.new_part
+        text = _NUMID_VALUE.sub(r"\1\2", _xml(element))
+        return _REL_ID.sub(lambda m: m[1] + self._target(part, m[2]) + m[3], text)
+
+    def _target(self, part: Any, rel_id: str) -> str:
+        cached = self._targets.get((id(part), rel_id))
+        if cached is None:
+            rel = part.rels.get(rel_id) if part is not None else None
+            if rel is None:
+                cached = rel_id
+            elif rel.is_external:
+                cached = rel.target_ref
+            else:  # a picture, or another part: its content, as the file names differ
+                cached = hashlib.sha1(rel.target_part.blob).hexdigest()
+            self._targets[(id(part), rel_id)] = cached
+        return cached
 
     def _relationship(self, old_id: str) -> str:
         if old_id not in self._ids:
@@ -426,6 +531,7 @@ class _Differ:
         old_blocks = [c for c in old if c.tag not in _PROPERTIES] if old is not None else []
         new_blocks = [c for c in new if c.tag not in _PROPERTIES]
         result = list(self.blocks(old_blocks, new_blocks))
+        _settle_marks(result)
         anchor = next((c for c in new if c.tag == SECTPR), None)
         for block in new_blocks:
             new.remove(block)
@@ -437,14 +543,14 @@ class _Differ:
 
     def blocks(self, old: list[Any], new: list[Any]) -> Iterator[Any]:
         for tag, i1, i2, j1, j2 in _opcodes(
-            [_block_key(b) for b in old], [_block_key(b) for b in new]
+            [self.importer.key(b, True) for b in old], [self.importer.key(b, False) for b in new]
         ):
             if tag == "equal":
                 for a, b in zip(old[i1:i2], new[j1:j2], strict=True):
                     self.importer.numbering.match(a, b)
                     yield b
                 continue
-            pairs = align(old[i1:i2], new[j1:j2], kind=_tag, similarity=_block_similarity)
+            pairs = align(old[i1:i2], new[j1:j2], kind=_kind, similarity=self.similarity)
             for i, j in pairs:
                 if i is not None and j is not None:
                     yield from self.pair(old[i1 + i], new[j1 + j])
@@ -453,8 +559,23 @@ class _Differ:
                 elif j is not None:
                     yield self.inserted(new[j1 + j])
 
+    def similarity(self, old: Any, new: Any) -> float:
+        """How alike two blocks of the same kind are: their text, or else their content."""
+        a, b = _text_of(old), _text_of(new)
+        if not a and not b:
+            same = self.importer.key(old, True) == self.importer.key(new, False)
+            return 1.0 if same else 0.5
+        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+        return matcher.ratio() if matcher.quick_ratio() >= 0.5 else 0.0
+
     def pair(self, old: Any, new: Any) -> Iterator[Any]:
-        if new.tag == P:
+        if new.tag == P and not _text_of(old) and not _text_of(new):
+            # A paragraph of a picture that changed: the old paragraph deleted and the new
+            # one inserted. LibreOffice 7.4, rejecting a picture inserted at the end of a
+            # paragraph, joins the paragraph to the next one.
+            yield from self.deleted(old)
+            yield self.inserted(new)
+        elif new.tag == P:
             yield from self.paragraph(old, new)
         elif new.tag == TBL:
             yield self.table(old, new)
@@ -490,21 +611,7 @@ class _Differ:
         self._mark_paragraph_mark(paragraph, tag)
 
     def _mark_paragraph_mark(self, paragraph: Any, tag: str) -> None:
-        from docx.oxml import OxmlElement
-
-        properties = paragraph.find(PPR)
-        if properties is None:
-            properties = OxmlElement("w:pPr")
-            paragraph.insert(0, properties)
-        mark = properties.find(RPR)
-        if mark is None:
-            mark = OxmlElement("w:rPr")
-            after = next((c for c in properties if c.tag in _AFTER_MARK), None)
-            if after is not None:
-                after.addprevious(mark)
-            else:
-                properties.append(mark)
-        mark.insert(0, self.marks.make(tag))  # the schema puts w:ins and w:del first
+        _mark_properties(paragraph).insert(0, self.marks.make(tag))
 
     def _mark_row(self, row: Any, tag: str) -> None:
         from docx.oxml import OxmlElement
@@ -532,16 +639,15 @@ class _Differ:
         old_rows, new_rows = list(old.iterchildren(TR)), list(new.iterchildren(TR))
         result: list[Any] = []
         for tag, i1, i2, j1, j2 in _opcodes(
-            [_block_key(r) for r in old_rows], [_block_key(r) for r in new_rows]
+            [self.importer.key(r, True) for r in old_rows],
+            [self.importer.key(r, False) for r in new_rows],
         ):
             if tag == "equal":
                 for a, b in zip(old_rows[i1:i2], new_rows[j1:j2], strict=True):
                     self.row(a, b)
                     result.append(b)
                 continue
-            pairs = align(
-                old_rows[i1:i2], new_rows[j1:j2], kind=_cells, similarity=_block_similarity
-            )
+            pairs = align(old_rows[i1:i2], new_rows[j1:j2], kind=_cells, similarity=self.similarity)
             for i, j in pairs:
                 if i is not None and j is not None:
                     self.row(old_rows[i1 + i], new_rows[j1 + j])
@@ -568,8 +674,8 @@ class _Differ:
     def paragraph(self, old: Any, new: Any) -> Iterator[Any]:
         """Compare two paragraphs word by word; keep the new one's properties."""
         self.importer.numbering.match(old, new)
-        old_atoms = list(self.atoms(old, self.importer.old_part))
-        new_atoms = list(self.atoms(new, self.importer.new_part))
+        old_atoms = list(self.atoms(old, True))
+        new_atoms = list(self.atoms(new, False))
         if any(a.key[0] == "x" for a in (*old_atoms, *new_atoms)):
             # Content other than runs (a field, a bookmark) cannot be marked word by word.
             if [a.key for a in old_atoms] != [a.key for a in new_atoms]:
@@ -605,19 +711,25 @@ class _Differ:
         change.append(previous)
         after.append(change)
 
-    def atoms(self, paragraph: Any, part: Any) -> Iterator[_Atom]:
-        """Split a paragraph's runs into words, spaces and other run content."""
+    def atoms(self, paragraph: Any, old: bool) -> Iterator[_Atom]:
+        """Split a paragraph's runs into words, spaces and other run content (a picture is
+        compared by its content)."""
+        part = self.importer.old_part if old else self.importer.new_part
+
+        def key(element: Any) -> str:
+            return self.importer.key(element, old)
+
         for child in paragraph:
             if child.tag == PPR:
                 continue
             if child.tag == R:
-                yield from _run_atoms(child, None, "")
+                yield from _run_atoms(child, None, "", key)
             elif child.tag == HYPERLINK and all(c.tag == R for c in child):
                 target = self.importer.link(child, part)
                 for run in child:
-                    yield from _run_atoms(run, child, target)
+                    yield from _run_atoms(run, child, target, key)
             else:
-                yield _Atom(("x", _xml(child), "", ""), child, None, None)
+                yield _Atom(("x", key(child), "", ""), child, None, None)
 
     def runs(self, old: list[_Atom], new: list[_Atom]) -> Iterator[Any]:
         """The paragraph's content: unchanged runs, deleted runs, inserted runs."""
@@ -681,6 +793,73 @@ class _Differ:
 # --- helpers ------------------------------------------------------------------------------------
 
 
+def _settle_marks(blocks: list[Any]) -> None:
+    """Move the tracked mark off a paragraph that has no next paragraph to join.
+
+    A deleted (or, rejected, an inserted) paragraph mark joins the paragraph to the next
+    one, which keeps its own style when the joined one is left empty: that is how a whole
+    deleted paragraph goes. The last paragraph of a cell, a header or the body, or one
+    before a table, has no next paragraph, and LibreOffice leaves it as an empty paragraph
+    of its own style. For a run of such paragraphs after a paragraph with text, the run's
+    last mark goes to that paragraph instead: the paragraph then joins the emptied run and,
+    not being empty, keeps its own style, as when a deletion starts inside a paragraph.
+    """
+    index = 0
+    while index < len(blocks):
+        tag = _paragraph_mark(blocks[index])
+        end = index
+        while tag is not None and end + 1 < len(blocks) and _paragraph_mark(blocks[end + 1]) == tag:
+            end += 1
+        last = end + 1 == len(blocks) or blocks[end + 1].tag != P
+        before = blocks[index - 1] if index > 0 else None
+        if tag is not None and last and before is not None and _kept_text(before):
+            mark = blocks[end].find(f"{PPR}/{RPR}/{tag}")
+            mark.getparent().remove(mark)
+            _mark_properties(before).insert(0, mark)
+        index = end + 1
+
+
+def _mark_properties(paragraph: Any) -> Any:
+    """The paragraph mark's w:rPr, made if there is none; a mark's w:ins or w:del goes first
+    in it, as the schema orders them."""
+    from docx.oxml import OxmlElement
+
+    properties = paragraph.find(PPR)
+    if properties is None:
+        properties = OxmlElement("w:pPr")
+        paragraph.insert(0, properties)
+    mark = properties.find(RPR)
+    if mark is None:
+        mark = OxmlElement("w:rPr")
+        after = next((c for c in properties if c.tag in _AFTER_MARK), None)
+        if after is not None:
+            after.addprevious(mark)
+        else:
+            properties.append(mark)
+    return mark
+
+
+def _paragraph_mark(block: Any) -> str | None:
+    """w:del or w:ins if a block is a paragraph whose mark is deleted or inserted."""
+    if block.tag != P:
+        return None
+    for tag in (DEL, INS):
+        if block.find(f"{PPR}/{RPR}/{tag}") is not None:
+            return tag
+    return None
+
+
+def _kept_text(block: Any) -> bool:
+    """Whether a paragraph with an untracked mark has text that is neither inserted nor
+    deleted (it has text whether changes are accepted or rejected)."""
+    if block.tag != P or _paragraph_mark(block) is not None:
+        return False
+    return any(
+        node.text and not any(a.tag in (INS, DEL) for a in node.iterancestors())
+        for node in block.iter(T)
+    )
+
+
 def _group(items: list[Any], key: Callable[[Any], Any]) -> Iterator[tuple[Any, Iterator[Any]]]:
     return itertools.groupby(items, key=key)
 
@@ -709,7 +888,7 @@ def _text(text: str, deleted: bool) -> Any:
     return element
 
 
-def _run_atoms(run: Any, link: Any, target: str) -> Iterator[_Atom]:
+def _run_atoms(run: Any, link: Any, target: str, key: Callable[[Any], str]) -> Iterator[_Atom]:
     props = run.find(RPR)
     props_key = _xml(props) if props is not None else ""
     for child in run:
@@ -719,7 +898,7 @@ def _run_atoms(run: Any, link: Any, target: str) -> Iterator[_Atom]:
             for token in _TOKEN.findall(child.text or ""):
                 yield _Atom(("t", token, props_key, target), None, props, link)
         else:
-            yield _Atom(("r", _xml(child), props_key, target), child, props, link)
+            yield _Atom(("r", key(child), props_key, target), child, props, link)
 
 
 def _opcodes(old: Sequence[str], new: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
@@ -785,26 +964,28 @@ def _text_of(element: Any) -> str:
     return "".join(node.text or "" for node in element.iter(T))
 
 
-def _block_key(block: Any) -> str:
-    """What must be equal for two blocks to be the same: their XML, list numbers aside
-    (the lists of the two files are numbered independently)."""
-    return _NUMID_VALUE.sub(r"\1\2", _xml(block))
-
-
-def _tag(block: Any) -> str:
-    return str(block.tag)
+def _kind(block: Any) -> str:
+    """Which blocks may be compared word by word: tables, and paragraphs of the same style
+    and list level. Any other two are a deletion and an insertion, so that accepting and
+    rejecting give each paragraph its own style and numbering whatever a program makes of
+    w:pPrChange."""
+    if block.tag != P:
+        return str(block.tag)
+    properties = block.find(PPR)
+    if properties is None:
+        return "p"
+    style = properties.find(_w("pStyle"))
+    level = properties.find(f"{_w('numPr')}/{_w('ilvl')}")
+    listed = properties.find(_w("numPr")) is not None
+    return "p|{}|{}|{}".format(
+        style.get(_w("val")) if style is not None else "",
+        listed,
+        level.get(_w("val")) if level is not None else "",
+    )
 
 
 def _cells(row: Any) -> str:
     return str(len(row.findall(TC)))
-
-
-def _block_similarity(old: Any, new: Any) -> float:
-    a, b = _text_of(old), _text_of(new)
-    if not a and not b:
-        return 1.0 if _block_key(old) == _block_key(new) else 0.5
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.ratio() if matcher.quick_ratio() >= 0.5 else 0.0
 
 
 def _ppr_key(properties: Any) -> str:

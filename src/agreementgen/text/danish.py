@@ -37,6 +37,11 @@ def long_date(value: datetime.date) -> str:
     return str(format_date(value, "d. MMMM y", locale=LOCALE))
 
 
+def period_text(start: datetime.date, end: datetime.date) -> str:
+    """Return e.g. '1. august 2025 – 31. juli 2029'."""
+    return f"{long_date(start)} – {long_date(end)}"
+
+
 def no_break(text: str) -> str:
     """Return `text` with no-break spaces where a line must not part a number from its unit
     or a date's parts: '38 %', '1.102 lejemål', '500.000 kr.', 'kr. 500.000', '1. august

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections.abc import Sequence
 
 # Words that end in a period without ending a sentence (compared in lower case). Words with a
 # period inside (bl.a., f.eks., www.lbf.dk.) and single letters are never split after anyway.
@@ -133,14 +134,37 @@ def _ends_sentence(before: str, after: str) -> bool:
 _MARKDOWN_PREFIX = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#{1,6})\s+")
 
 
+def paragraph_sentences(lines: Sequence[str]) -> list[str]:
+    """Split a paragraph written over several lines into sentences: a line break inside a
+    paragraph is a space, so a sentence may run on over it ("Sct.\nJørgen")."""
+    return split_sentences(" ".join(lines))
+
+
 def markdown_sentences(text: str) -> list[str]:
     """Split Markdown prose into sentences, without list and heading marks."""
     found = []
-    for line in text.splitlines():
-        line = strip_markdown_prefix(line).strip()
-        if line:
-            found += [s.strip() for s in split_sentences(line) if s.strip()]
+    for lines in _paragraphs(text):
+        found += [s.strip() for s in paragraph_sentences(lines) if s.strip()]
     return found
+
+
+def _paragraphs(text: str) -> list[list[str]]:
+    """The lines of each paragraph, list item, heading and table row of Markdown `text`,
+    without their marks: a list item, a heading or a table row starts a block of its own,
+    and a heading or a table row is one line."""
+    blocks: list[list[str]] = []
+    joins = False  # whether the next line continues the last block
+    for line in text.splitlines():
+        stripped = line.strip()
+        single = stripped.startswith(("#", "|"))
+        if not stripped:
+            joins = False
+            continue
+        if not joins or single or _MARKDOWN_PREFIX.match(line):
+            blocks.append([])
+        blocks[-1].append(strip_markdown_prefix(line).strip())
+        joins = not single
+    return blocks
 
 
 def strip_markdown_prefix(line: str) -> str:
@@ -171,6 +195,7 @@ __all__ = [
     "fold_space",
     "markdown_sentences",
     "markup_text",
+    "paragraph_sentences",
     "split_sentences",
     "strip_markdown_prefix",
 ]

@@ -6,7 +6,6 @@ text by construction: Danish formatting, fixed LBF text and generated tables hap
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -199,11 +198,6 @@ def figure_files(document: Document, folder: Path) -> tuple[str, ...]:
         if isinstance(block, FigureView) and block.image is not None
     }
     return tuple(sorted(found))
-
-
-def period_text(start: datetime.date, end: datetime.date) -> str:
-    """Return e.g. '1. august 2025 – 31. juli 2029'."""
-    return f"{danish.long_date(start)} – {danish.long_date(end)}"
 
 
 def notice(*, illustrative: bool, own_layout: bool, area_name: str) -> str:

@@ -26,7 +26,7 @@ from agreementgen.kinds.budget.model import LBF, Budget, BudgetLine, CostCategor
 from agreementgen.kinds.budget.xlsx import Sheet, workbook
 from agreementgen.source.folder import LoadedAgreement, LoadedDocument
 from agreementgen.source.packs import Pack
-from agreementgen.text.danish import long_date, number
+from agreementgen.text.danish import long_date, number, period_text
 from agreementgen.text.markdown import Heading, ListBlock, Paragraph, Span
 from agreementgen.views.columns import amount_width
 from agreementgen.views.document import (
@@ -36,7 +36,6 @@ from agreementgen.views.document import (
     ViewBlock,
     finish_table,
     numbered,
-    period_text,
     simple_document,
     view_blocks,
 )

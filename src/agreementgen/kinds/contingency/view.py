@@ -17,7 +17,6 @@ from agreementgen.views.document import (
     ViewBlock,
     finish_table,
     numbered,
-    period_text,
     simple_document,
     view_blocks,
 )
@@ -89,7 +88,7 @@ def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
     scenarios: list[ViewBlock] = []
     for scenario in plan.scenarios:
         scenarios += scenario_blocks(scenario, loaded)
-    facts = [Fact("Periode", period_text(agreement.period.start, agreement.period.end))]
+    facts = [Fact("Periode", danish.period_text(agreement.period.start, agreement.period.end))]
     if plan.approved_by_board:
         facts.append(Fact("Godkendt af bestyrelsen", danish.long_date(plan.approved_by_board)))
     sections = numbered(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from agreementgen.kinds.mandate.model import BoardMandate
 from agreementgen.source.folder import LoadedAgreement, LoadedDocument
 from agreementgen.source.model import Block
-from agreementgen.text.danish import long_date
+from agreementgen.text.danish import long_date, period_text
 from agreementgen.text.markdown import Heading, Paragraph, Span
 from agreementgen.views.document import (
     Fact,
@@ -15,7 +15,6 @@ from agreementgen.views.document import (
     ViewBlock,
     board_blocks,
     numbered,
-    period_text,
     simple_document,
     task_blocks,
     view_blocks,

@@ -29,7 +29,6 @@ from agreementgen.views.document import (
     ViewBlock,
     finish_table,
     numbered,
-    period_text,
     simple_document,
     view_blocks,
 )
@@ -61,7 +60,7 @@ def when_text(milestone: Milestone, *, year: bool = True) -> str:
     assert milestone.period is not None
     start, end = milestone.period.start, milestone.period.end
     if start.year != end.year:
-        return period_text(start, end)
+        return danish.period_text(start, end)
     return f"{danish.long_date(start).rsplit(' ', 1)[0]} – {dated(end)}"
 
 
@@ -170,7 +169,7 @@ def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
     plan = document.model
     assert isinstance(plan, MilestonePlan)
     agreement = loaded.agreement
-    facts = [Fact("Periode", period_text(agreement.period.start, agreement.period.end))]
+    facts = [Fact("Periode", danish.period_text(agreement.period.start, agreement.period.end))]
     facts.append(Fact("Antal milepæle", danish.number(len(plan.milestones))))
     if plan.updated:
         facts.append(Fact("Senest ajourført", danish.long_date(plan.updated)))

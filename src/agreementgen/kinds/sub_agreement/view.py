@@ -14,7 +14,7 @@ from agreementgen.kinds.sub_agreement.model import (
 from agreementgen.source.folder import LoadedAgreement, LoadedDocument
 from agreementgen.source.model import Agreement
 from agreementgen.source.packs import Pack
-from agreementgen.text.danish import long_date
+from agreementgen.text.danish import long_date, period_text
 from agreementgen.text.markdown import (
     Heading,
     ListBlock,
@@ -31,7 +31,6 @@ from agreementgen.views.document import (
     ViewBlock,
     finish_table,
     numbered,
-    period_text,
     simple_document,
     view_blocks,
 )
