@@ -6,26 +6,6 @@ import pytest
 
 from .helpers import ROOT
 
-HEAVY = ("weasyprint", "docxtpl", "docx", "markdown_it", "babel")
-
-
-def test_validate_imports_no_renderer() -> None:
-    # `validate` must stay fast: none of the rendering libraries may be imported.
-    code = (
-        "import sys\n"
-        "from agreementgen.cli import cli\n"
-        "try:\n"
-        "    cli(['validate', 'agreements/viborg'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert result.stderr.endswith("OK\n") and " error " not in result.stderr
-    assert result.stdout == "[]\n"
-
 
 def test_python_dash_m_runs_the_cli() -> None:
     result = subprocess.run(

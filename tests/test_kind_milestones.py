@@ -4,8 +4,6 @@ own errors, the timeline picture and the view."""
 from __future__ import annotations
 
 import datetime
-import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,11 +13,10 @@ from click.testing import CliRunner
 from agreementgen.cli import cli
 from agreementgen.kinds.milestones import KIND
 from agreementgen.kinds.milestones import timeline as timeline_picture
-from agreementgen.kinds.milestones.model import KIND_LABELS, Milestone, MilestonePlan
+from agreementgen.kinds.milestones.model import Milestone, MilestonePlan
 from agreementgen.kinds.milestones.view import view, when_text
 from agreementgen.render.html import render_html
 from agreementgen.render.word import render_docx
-from agreementgen.text.markdown import Heading
 from agreementgen.views.document import DataTable, FigureView, SimpleDocument
 
 from .helpers import ROOT, load
@@ -559,7 +556,6 @@ def test_the_timeline_is_the_same_bytes_every_time() -> None:
     assert (again.svg, again.png) == (svg, png)  # asked in the other order: the same bytes
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert svg.lstrip().startswith("<?xml")
-    assert "<dc:date>" not in svg
 
 
 def test_validating_does_not_load_matplotlib() -> None:
@@ -692,141 +688,3 @@ def test_a_view_built_twice_is_equal_so_redline_skips_an_unchanged_plan() -> Non
     moved = changed(chart.items[-1], start=chart.items[-1].start - datetime.timedelta(days=1))
     other = timeline_picture.render(changed(chart, items=(*chart.items[:-1], moved)))
     assert other != timeline.drawing
-
-
-# -- the timeline's numbers: the tables are its key -----------------------------------------
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def _numbers(svg: str) -> list[tuple[str, float, float]]:
-    """The milestones' numbers the timeline shows: (text, x of its middle, baseline)."""
-    found = []
-    for text in ET.fromstring(svg).iter(f"{SVG}text"):
-        style = text.get("style", "")
-        if f"font-size: {timeline_picture.NUMBER_PT}px" in style and (text.text or "").isdigit():
-            assert "text-anchor: middle" in style
-            found.append((text.text or "", float(text.get("x", "")), float(text.get("y", ""))))
-    return found
-
-
-def _markers(svg: str) -> list[tuple[float, float, float]]:
-    """The milestones' markers on the timeline, not the legend's: (x, y, half their size)."""
-    sizes = {
-        colour.lower(): 3.75 if marker == "*" else 2.75
-        for colour, marker in timeline_picture.STYLES.values()
-    }
-    root = ET.fromstring(svg)
-    legend = {
-        id(e)
-        for g in root.iter(f"{SVG}g")
-        if g.get("id", "").startswith("legend")
-        for e in g.iter()
-    }
-    found = []
-    for use in root.iter(f"{SVG}use"):
-        colour = use.get("style", "").partition("fill: ")[2][:7]
-        if colour in sizes and id(use) not in legend:
-            found.append((float(use.get("x", "")), float(use.get("y", "")), sizes[colour]))
-    return found
-
-
-def _number_box(number: tuple[str, float, float]) -> tuple[float, float, float, float]:
-    """Where a number's digits are: left, top, right, bottom (y downwards, in points)."""
-    text, x, baseline = number
-    half = len(text) * 0.53 * timeline_picture.NUMBER_PT / 2  # Source Sans Pro Bold digits
-    return (x - half, baseline - 0.66 * timeline_picture.NUMBER_PT, x + half, baseline)
-
-
-def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def _assert_readable(chart: timeline_picture.Chart) -> None:
-    """Every milestone's number is shown once, clear of the other numbers and every marker."""
-    svg = timeline_picture.render(chart).svg
-    numbers = _numbers(svg)
-    assert sorted(int(text) for text, _, _ in numbers) == list(range(1, len(chart.items) + 1))
-    markers = _markers(svg)
-    assert len(markers) == sum(item.shape != "bar" for item in chart.items)
-    boxes = [_number_box(n) for n in numbers]
-    for i, box in enumerate(boxes):
-        for other in boxes[i + 1 :]:
-            assert not _overlap(box, other), (numbers[i], other)
-        for x, y, half in markers:
-            assert not _overlap(box, (x - half, y - half, x + half, y + half)), (numbers[i], x, y)
-
-
-def test_the_timelines_numbers_are_the_tables_numbers() -> None:
-    loaded = load(VIBORG)
-    document = next(d for d in loaded.documents if d.kind == KIND)
-    content = view(document, loaded).document
-    assert isinstance(content, SimpleDocument)
-    figure = content.sections[1].blocks[0]
-    assert isinstance(figure, FigureView) and figure.svg is not None
-    assert "Nr." in figure.caption
-    rows = {}  # by the table's number: (year, kind, area)
-    year = ""
-    for block in content.sections[2].blocks:
-        if isinstance(block, DataTable):
-            assert block.header[0][0] == "Nr."
-            rows.update((row[0], (year, row[3].split("\n")[0], row[4])) for row in block.rows)
-        elif isinstance(block, Heading):
-            year = "".join(span.text for span in block.spans)
-    assert list(rows) == [str(n) for n in range(1, 30)]  # 29 milestones, in the tables' order
-    chart = _chart(VIBORG)
-    shown = {
-        str(item.number): (str(item.start.year), KIND_LABELS[item.kind], chart.rows[item.row])
-        for item in chart.items
-    }
-    assert shown == rows
-    assert figure.svg == timeline_picture.render(chart).svg  # the document shows this chart
-    _assert_readable(chart)
-
-
-def _forty() -> timeline_picture.Chart:
-    """A plan of 40 milestones that crowd: in two areas, all in the autumn, several on one
-    day, of every kind and of every way to give their time."""
-    loaded = load(VIBORG)
-    (_, plan), *_ = loaded.of_kind(KIND, MilestonePlan)
-    areas = ["cross_cutting", "employment"]
-    kinds = list(KIND_LABELS)
-    milestones = []
-    for i in range(40):
-        year, month = 2025 + i // 8 % 5, (9, 9, 9, 10, 10, 10, 11, 11)[i % 8]
-        when: dict[str, object] = [
-            {"date": f"{year}-{month:02d}-15"},
-            {"month": f"{year}-{month:02d}"},
-            {"quarter": f"{year}-Q{(month - 1) // 3 + 1}"},
-            {"period": {"start": f"{year}-{month:02d}-01", "end": f"{year}-{month:02d}-28"}},
-        ][i % 4]
-        milestone = {"id": f"m{i}", "text": "T", "kind": kinds[i % 8], "area": areas[i % 2]}
-        milestones.append(Milestone.model_validate({**milestone, **when}))
-    crowded = plan.model_copy(update={"milestones": milestones})
-    period = loaded.agreement.period
-    return timeline_picture.chart(
-        crowded, loaded.agreement.sections.focus_areas, loaded.pack, period.start, period.end
-    )
-
-
-def test_forty_milestones_keep_their_numbers_readable() -> None:
-    chart = _forty()
-    assert len(chart.items) == 40 and max(chart.lanes) >= 3  # they do crowd
-    _assert_readable(chart)
-
-
-def test_the_check_of_the_numbers_finds_an_overlap() -> None:
-    """Put all of a crowded row into one lane: the check sees the numbers run into each other."""
-    from dataclasses import replace as changed
-
-    chart = _forty()
-    squeezed = changed(chart, items=tuple(changed(i, lane=0) for i in chart.items))
-    with pytest.raises(AssertionError):
-        _assert_readable(squeezed)
-
-
-def test_the_timeline_is_set_in_the_documents_font() -> None:
-    svg = timeline_picture.render(_chart(EXAMPLE)).svg
-    families = set(re.findall(r"font-family: ([^;\"]+)", svg))
-    assert families == {"'Source Sans Pro', Carlito, Calibri, sans-serif"}
-    assert "<path" in svg and "Tværgående" in svg  # real text, not paths of glyphs

@@ -533,9 +533,10 @@ def _outcomes(
 
 def _preload(formats: Sequence[str]) -> None:
     """Import what every worker needs before forking: the workers share one copy of it, and
-    each starts at once instead of importing (matplotlib draws the organisation diagram of
-    every agreement)."""
-    from matplotlib.backends import backend_agg  # noqa: F401
+    each starts at once instead of importing (every agreement has an organisation diagram,
+    painted with Pillow and its PDF's font subset with fontTools)."""
+    from fontTools import subset  # type: ignore[import-untyped]  # noqa: F401
+    from PIL import ImageDraw  # noqa: F401
 
     from agreementgen.kinds import KINDS
     from agreementgen.views import orgchart  # noqa: F401

@@ -4,9 +4,8 @@ Three threads share the work. uvicorn serves the web app on a thread of its own;
 watches the agreement folder (and its own templates folder) on another; and every render, the
 refreshes and the downloads alike, runs on the main thread, one at a time. Renders run there
 because only the main thread gets the signals that bound a template's time
-(`agreementgen.render.watchdog`), and because matplotlib, which draws the diagrams, is not
-made for threads. Ctrl-C (or SIGTERM) reaches the main thread, which ends the event streams,
-stops the server and the watcher, and returns.
+(`agreementgen.render.watchdog`). Ctrl-C (or SIGTERM) reaches the main thread, which ends the
+event streams, stops the server and the watcher, and returns.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from ruamel.yaml.tokens import ScalarToken
 from agreementgen.errors import Diagnostic, display_path
 from agreementgen.language import N_, current_language, tr
 from agreementgen.source.confine import Outside, confined
+from agreementgen.source.fast_yaml import read_tree
 from agreementgen.source.habits import Split, flow_splits, split_texts
 
 MAX_FILE_BYTES = 2_000_000
@@ -227,6 +228,10 @@ def load_yaml(
 
     A file that is a link leading out of `folder` is refused without being opened.
     Returns the loaded source, or None and the diagnostics that explain why not.
+
+    libyaml reads the file (fast_yaml.read_tree) when the file is plain data it reads exactly
+    as ruamel.yaml does; anything unusual or wrong in it, and any libyaml error, sends the
+    file to ruamel (parse_tree), so every diagnostic is ruamel's. Both give the same tree.
     """
     shown = display_path(path)
     if folder is not None and (outside := _outside(path, folder, shown)) is not None:
@@ -235,31 +240,11 @@ def load_yaml(
     if problem is not None:
         return None, [problem]
     assert text is not None
-    try:
-        tree = yaml_parser().load(text)
-    except _Rejected as exc:
-        return None, [_at_mark(shown, exc.mark, exc.code, exc.message, exc.hint)]
-    except ReaderError as exc:
-        line, col = _offset_to_position(text, exc.position)
-        return None, [
-            Diagnostic(
-                shown,
-                line,
-                col,
-                "AG111",
-                tr("control character {char} is not allowed in YAML").format(
-                    char=_codepoint(exc.character)
-                ),
-                hint=tr("remove it; tabs are allowed only inside quoted text"),
-            )
-        ]
-    except MarkedYAMLError as exc:
-        return None, [_syntax_error(shown, exc, text)]
-    except (YAMLError, RecursionError) as exc:
-        message = tr("YAML could not be read: {error}").format(error=exc)
-        return None, [Diagnostic(shown, 0, 0, "AG100", message)]
+    tree = read_tree(text, yaml_parser().constructor, MAX_DEPTH)
     if tree is None:
-        tree = CommentedMap()
+        tree, problem = parse_tree(text, shown)
+        if problem is not None:
+            return None, [problem]
     problems = [
         Diagnostic(shown, *locate(tree, loc, key=key), code, message, hint=hint)
         for loc, key, code, message, hint in _bad_text(tree)
@@ -273,6 +258,37 @@ def load_yaml(
             _drop(data, split.after)
     source = Source(path, text, tree, data, name=name or path.name, splits=splits)
     return source, []
+
+
+def parse_tree(text: str, shown: str) -> tuple[Any, Diagnostic | None]:
+    """Read `text` with ruamel.yaml: its round-trip tree, or the diagnostic that says why not.
+
+    load_yaml reads a file here when the fast path (fast_yaml.read_tree) leaves it to ruamel:
+    for whatever is unusual or wrong in it, so its diagnostics are always ruamel's.
+    An empty file gives an empty mapping.
+    """
+    try:
+        tree = yaml_parser().load(text)
+    except _Rejected as exc:
+        return None, _at_mark(shown, exc.mark, exc.code, exc.message, exc.hint)
+    except ReaderError as exc:
+        line, col = _offset_to_position(text, exc.position)
+        return None, Diagnostic(
+            shown,
+            line,
+            col,
+            "AG111",
+            tr("control character {char} is not allowed in YAML").format(
+                char=_codepoint(exc.character)
+            ),
+            hint=tr("remove it; tabs are allowed only inside quoted text"),
+        )
+    except MarkedYAMLError as exc:
+        return None, _syntax_error(shown, exc, text)
+    except (YAMLError, RecursionError) as exc:
+        message = tr("YAML could not be read: {error}").format(error=exc)
+        return None, Diagnostic(shown, 0, 0, "AG100", message)
+    return (CommentedMap() if tree is None else tree), None
 
 
 def _drop(data: Any, loc: Sequence[str | int]) -> None:

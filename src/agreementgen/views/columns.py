@@ -12,13 +12,12 @@ renderers scale them to their own text width.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections.abc import Sequence
 
-from agreementgen.fonts import face_file
 from agreementgen.text.markdown import Spans
+from agreementgen.views.metrics import width_units
 
 TEXT_WIDTH = 9071  # twips: 21 cm less 2 × 2.5 cm
 # Table text in Word ('Table Text' style) and on the page (agreement.css): one size for all
@@ -35,24 +34,10 @@ Cell = tuple[str, bool]
 """A cell's text ('\\n' between lines) and whether it is bold."""
 
 
-@functools.cache
-def _advances(bold: bool) -> tuple[dict[int, int], int, int]:
-    """The face's advance width of each character, its units per em and the advance to
-    assume for a character it lacks. Read once per process (about 10 ms a face)."""
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
-
-    font = TTFont(face_file(bold=bold), lazy=True)
-    metrics = font["hmtx"].metrics
-    advances = {code: metrics[name][0] for code, name in font.getBestCmap().items()}
-    widest = max(advances.values())  # a missing glyph comes from another font: be generous
-    return advances, font["head"].unitsPerEm, widest
-
-
 def text_width(text: str, *, bold: bool = False) -> int:
     """The width of `text` on one line of table text, in twips, without kerning (which only
     narrows it)."""
-    advances, per_em, missing = _advances(bold)
-    units = sum(advances.get(ord(char), missing) for char in text)
+    units, per_em = width_units(text, bold=bold)
     return math.ceil(units * TABLE_PT * 20 / per_em)
 
 

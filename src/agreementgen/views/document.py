@@ -43,8 +43,8 @@ from agreementgen.text.markdown import (
     parse_markdown,
 )
 from agreementgen.views.columns import column_widths, spans_widths
-from agreementgen.views.drawing import Drawing
 from agreementgen.views.orgchart import draw_once
+from agreementgen.views.picture_files import Drawing
 
 SUPPRESSED = "-"
 

@@ -1,28 +1,39 @@
 """Render stage: a picture agreementgen draws itself (the organisation diagram, the timeline).
 
-A drawing is a matplotlib figure, saved in a format only when a document first asks for it:
-Word takes the PNG, HTML the SVG, and the organisation diagram's own upload the PDF. A
-DOCX-only build of many agreements so never pays for an SVG, which was a tenth of its time.
+A picture is a `Picture`: a page of plain shapes in points, origin top-left, y downwards.
+Each shape is a frozen dataclass, so a picture is hashable and two pictures of the same are
+equal (redline skips a document whose view did not change):
 
-matplotlib reads some settings (font embedding, SVG ids) when it saves, not when it draws,
-so a drawing keeps the settings it was drawn with and saves under them.
+- `Rect(x, y, width, height, fill, stroke=None, stroke_width=0.0, radius=0.0, opacity=1.0)`
+- `Line(points, color, width, dash=None, cap="butt")`: an open polyline; `dash` in points
+- `Polygon(points, fill, stroke=None, stroke_width=0.0, opacity=1.0)`: closed
+- `Circle(cx, cy, r, fill, stroke=None, stroke_width=0.0, opacity=1.0)`
+- `Path(commands, fill, stroke=None, stroke_width=0.0, opacity=1.0)`: closed outline of
+  ("M", x, y), ("L", x, y) and ("C", x1, y1, x2, y2, x, y) commands (cubic Béziers), for
+  shapes such as a band with rounded top corners
+- `Text(x, y, text, size, weight="normal", italic=False, color=INK, anchor="start")`: one
+  line; y is its baseline; anchor says whether x is its start, middle or end
+- `Picture(width, height, shapes, title="", background=WHITE)`: shapes painted in order
 
-The drawings are set in the documents' font, Source Sans Pro, from the font files of the
+`text_width(text, size, weight, italic)` measures a line in points from the font files'
+advance widths, without kerning (which only narrows Source Sans Pro's lines a little).
+
+A `Drawing` (views/picture_files.py) wraps a picture and writes it in a format only when a
+document first asks for it: Word takes the PNG, HTML the SVG, the organisation diagram's own
+upload the PDF. Each writer (views/picture_svg.py, picture_png.py, picture_pdf.py) is
+imported when first used and gives the same bytes for the same picture.
+
+The pictures are set in the documents' font, Source Sans Pro, from the font files of the
 font-source-sans-pro package: every machine measures and draws the same.
 """
 
 from __future__ import annotations
 
-import functools
-import io
-from collections.abc import Hashable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, cast
+from dataclasses import dataclass
+from typing import Literal
 
-from agreementgen.fonts import FAMILY, face_file
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-    from matplotlib.font_manager import FontProperties
+from agreementgen.fonts import FAMILY
+from agreementgen.views.metrics import width_units
 
 # The house palette, as hex RGB: the drawings, the Word template (templates/make_docx_template.py)
 # and agreement.css (its custom properties, checked by a test) all take their colours from here.
@@ -36,82 +47,118 @@ BAND = "#F1F4F7"  # alternate bands of the timeline
 WHITE = "#FFFFFF"
 
 Weight = Literal["normal", "bold"]
+Anchor = Literal["start", "middle", "end"]
+Cap = Literal["butt", "square", "round"]
+Point = tuple[float, float]
 # A browser shows an SVG picture with the fonts installed on its machine, not those its page
 # loads: the SVG names the font as agreement.css does, and Carlito and Calibri are no wider.
-_SVG_FONT = f"font-family: '{FAMILY}'"
-_SVG_FONTS = f"font-family: '{FAMILY}', Carlito, Calibri, sans-serif"
+SVG_FONTS = f"'{FAMILY}', Carlito, Calibri, sans-serif"
 
 
-@functools.cache
-def font(size: float, weight: Weight = "normal", italic: bool = False) -> FontProperties:
-    """Source Sans Pro in `size` points, from its file: no other installed copy is taken."""
-    from matplotlib.font_manager import FontProperties
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str | None
+    stroke: str | None = None
+    stroke_width: float = 0.0
+    radius: float = 0.0
+    opacity: float = 1.0
 
-    return FontProperties(
-        family=FAMILY,
-        style="italic" if italic else "normal",
-        weight=weight,
-        size=size,
-        fname=face_file(bold=weight == "bold", italic=italic),
+
+@dataclass(frozen=True)
+class Line:
+    points: tuple[Point, ...]
+    color: str
+    width: float
+    dash: tuple[float, ...] | None = None
+    cap: Cap = "butt"
+
+
+@dataclass(frozen=True)
+class Polygon:
+    points: tuple[Point, ...]
+    fill: str | None
+    stroke: str | None = None
+    stroke_width: float = 0.0
+    opacity: float = 1.0
+
+
+@dataclass(frozen=True)
+class Circle:
+    cx: float
+    cy: float
+    r: float
+    fill: str | None
+    stroke: str | None = None
+    stroke_width: float = 0.0
+    opacity: float = 1.0
+
+
+Command = tuple[str, float, float] | tuple[str, float, float, float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Path:
+    commands: tuple[Command, ...]
+    fill: str | None
+    stroke: str | None = None
+    stroke_width: float = 0.0
+    opacity: float = 1.0
+
+
+@dataclass(frozen=True)
+class Text:
+    x: float
+    y: float
+    text: str
+    size: float
+    weight: Weight = "normal"
+    italic: bool = False
+    color: str = INK
+    anchor: Anchor = "start"
+
+
+Shape = Rect | Line | Polygon | Circle | Path | Text
+
+
+@dataclass(frozen=True)
+class Picture:
+    width: float
+    height: float
+    shapes: tuple[Shape, ...]
+    title: str = ""
+    background: str = WHITE
+
+
+def text_width(text: str, size: float, weight: Weight = "normal", italic: bool = False) -> float:
+    """The advance of `text` set on one line in `size` points, in points, without kerning."""
+    units, per_em = width_units(text, bold=weight == "bold", italic=italic)
+    return units * size / per_em
+
+
+def text_start(text: Text) -> float:
+    """Where a text's line starts, from its anchor."""
+    if text.anchor == "start":
+        return text.x
+    width = text_width(text.text, text.size, text.weight, text.italic)
+    return text.x - (width / 2 if text.anchor == "middle" else width)
+
+
+def rounded_top(x: float, y: float, width: float, height: float, radius: float, fill: str) -> Path:
+    """The outline of a box whose top corners are rounded (a header band of a rounded box)."""
+    r = min(radius, width / 2, height)
+    k = r * 0.5523  # a quarter circle's Bézier handles
+    return Path(
+        (
+            ("M", x, y + height),
+            ("L", x, y + r),
+            ("C", x, y + r - k, x + r - k, y, x + r, y),
+            ("L", x + width - r, y),
+            ("C", x + width - r + k, y, x + width, y + r - k, x + width, y + r),
+            ("L", x + width, y + height),
+        ),
+        fill=fill,
     )
-
-
-class Drawing:
-    """A figure, saved as PNG, SVG or PDF bytes the first time each is asked for.
-
-    `shows` is what was drawn (the chart's data, the diagram's layout): two drawings of the
-    same are equal, so that a document view built twice from the same input is equal too
-    (redline skips a document whose view did not change). `options` gives each format's
-    keyword arguments for `savefig` (dpi, metadata); `settings` the matplotlib rc settings
-    to save under.
-    """
-
-    def __init__(
-        self,
-        figure: Figure,
-        *,
-        shows: Hashable,
-        settings: Mapping[str, Any],
-        options: Mapping[str, Mapping[str, Any]],
-        background: str = "white",
-    ) -> None:
-        self._figure = figure
-        self.shows = shows
-        self._settings = settings
-        self._options = options
-        self._background = background
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Drawing) and other.shows == self.shows
-
-    def __hash__(self) -> int:
-        return hash(self.shows)
-
-    @functools.cached_property
-    def png(self) -> bytes:
-        """The picture as PNG, for Word."""
-        return self._save("png")
-
-    @functools.cached_property
-    def svg(self) -> str:
-        """The picture as an SVG document, for HTML; it names the fonts to take in turn."""
-        return self._save("svg").decode("utf-8").replace(_SVG_FONT, _SVG_FONTS)
-
-    @functools.cached_property
-    def pdf(self) -> bytes:
-        """The picture as a PDF page, for a file of its own."""
-        return self._save("pdf")
-
-    def _save(self, fmt: str) -> bytes:
-        import matplotlib
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        buffer = io.BytesIO()
-        with matplotlib.rc_context(cast(Any, self._settings)):
-            self._figure.savefig(
-                buffer, format=fmt, facecolor=self._background, **self._options.get(fmt, {})
-            )
-        # A new canvas lets the old one go with the pixels it kept (a PNG's are megabytes),
-        # while the drawing waits for a format still to be asked for.
-        FigureCanvasAgg(self._figure)
-        return buffer.getvalue()

@@ -8,9 +8,8 @@ chosen focus areas the plan's staff work on.
 `layout` places every box and line in points at print size (16 cm wide), so a point in the
 layout is a point on the page; `page` lays out the separate upload, an A4 page with a title,
 the area's name, the agreement's date, the diagram and a legend of its boxes and lines;
-`draw` paints the diagram with matplotlib as PNG (Word) and SVG (HTML), and its page as PDF,
-all in the documents' font. matplotlib is imported only inside functions, so `agreementgen
-validate` never loads it.
+`draw` paints both as pictures (views/drawing.py): the diagram as PNG (Word) and SVG (HTML),
+its page as PDF, all in the documents' font, whose metrics also measure the texts here.
 """
 
 from __future__ import annotations
@@ -18,11 +17,10 @@ from __future__ import annotations
 import functools
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import Any, Literal
 
-from agreementgen import __version__
 from agreementgen.source.model import Agreement, Board, FocusAreaKey, PartyKind, SubgroupKind
 from agreementgen.source.packs import Pack
 from agreementgen.text import danish
@@ -34,14 +32,17 @@ from agreementgen.views.drawing import (
     PALE,
     RULE,
     WHITE,
-    Drawing,
+    Line,
+    Path,
+    Picture,
+    Rect,
+    Shape,
+    Text,
     Weight,
-    font,
+    rounded_top,
+    text_width,
 )
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+from agreementgen.views.picture_files import Drawing
 
 __all__ = [
     "NAME",
@@ -216,11 +217,7 @@ class OrgChart:
 @functools.cache
 def _measure(text: str, style: _Style) -> float:
     """Return the width of `text` in points."""
-    from matplotlib.textpath import text_to_path
-
-    prop = font(style.size, style.weight, style.italic)
-    width, _, _ = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
-    return float(width)
+    return text_width(text, style.size, style.weight, style.italic)
 
 
 def _space(style: _Style) -> float:
@@ -699,17 +696,17 @@ def _legend(
 # -- drawing -------------------------------------------------------------------------------
 
 _DRAWN: dict[str, OrgChart] = {}
-# A redline's two revisions. A drawing keeps its matplotlib figures for the formats still to
-# be asked for, some megabytes each: sixteen of them cost a 200-agreement build 150 MB.
+# A redline's two revisions: each keeps the PNG, SVG and PDF written for it.
 _DRAWN_MAX = 2
 
 
 def draw_once(agreement: Agreement, pack: Pack) -> OrgChart:
     """Draw the diagram, or return the one drawn for the same parties, board and areas.
 
-    Drawing takes matplotlib a fifth of a second; a redline draws two revisions whose boards
-    are usually the same, and a build of many agreements may share nothing, so the cache is
-    small and keyed by exactly what the diagram and its page show (the period: the date).
+    A redline draws two revisions whose boards are usually the same: the cache spares it
+    laying out and writing the same pictures twice. It is small, since a build of many
+    agreements may share nothing, and keyed by exactly what the diagram and its page show
+    (the period: the date).
     """
     key = pack.id.value + agreement.model_dump_json(
         include={
@@ -730,70 +727,13 @@ def draw_once(agreement: Agreement, pack: Pack) -> OrgChart:
 def draw(agreement: Agreement, pack: Pack) -> OrgChart:
     """Draw the organisation diagram of `agreement`, and its page as an upload of its own;
     the same input gives the same bytes."""
-    import matplotlib
-
     plan = layout(agreement, pack)
     sheet = page(agreement, plan)
     caption = f"Organisationsdiagram for {agreement.area_name}"
-    settings = {
-        "svg.fonttype": "none",  # real text in the SVG: searchable, selectable, accessible
-        "svg.hashsalt": "agreementgen",  # the SVG's ids do not change from run to run
-        "pdf.fonttype": 3,  # Type 3 subsets: twice as fast as TrueType, text still searchable
-        "path.simplify": False,
-    }
-    with matplotlib.rc_context(cast(Any, settings)):
-        figure = _figure(plan.width, plan.height)
-        _paint(_axes(figure, (0.0, 0.0, 1.0, 1.0), plan), plan)
-        page_figure = _figure(sheet.width, sheet.height)
-        _paint(_axes(page_figure, (0.0, 0.0, 1.0, 1.0), sheet.sheet), sheet.sheet)
-        width, height = plan.width * sheet.scale, plan.height * sheet.scale
-        box = (
-            sheet.left / sheet.width,
-            1 - (sheet.top + height) / sheet.height,
-            width / sheet.width,
-            height / sheet.height,
-        )
-        _paint(_axes(page_figure, box, plan), plan, sheet.scale)
-    creator = f"agreementgen {__version__}"
-    drawing = Drawing(
-        figure,
-        shows=(plan, caption),
-        settings=settings,
-        options={
-            "png": {"dpi": _DPI, "metadata": {"Software": creator}},
-            "svg": {"metadata": {"Date": None, "Creator": creator, "Title": caption}},
-        },
-        background=WHITE,
-    )
-    metadata = {"CreationDate": None, "Creator": creator, "Producer": None, "Title": caption}
-    upload = Drawing(
-        page_figure,
-        shows=(sheet, caption),
-        settings=settings,
-        options={"pdf": {"metadata": metadata}},
-        background=WHITE,
-    )
-    return OrgChart(drawing, upload, caption)
-
-
-def _figure(width: float, height: float) -> Figure:
-    """A figure `width` by `height` points."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(width / 72, height / 72), dpi=72)
-    FigureCanvasAgg(figure)
-    return figure
-
-
-def _axes(figure: Figure, box: tuple[float, float, float, float], plan: Layout) -> Axes:
-    """Axes over `box` of the figure (left, bottom, width, height as fractions) that show
-    `plan` in its points, y downwards."""
-    axes = figure.add_axes(box)
-    axes.set_axis_off()
-    axes.set_xlim(0, plan.width)
-    axes.set_ylim(plan.height, 0)
-    return axes
+    diagram = Picture(plan.width, plan.height, _shapes(plan), title=caption)
+    shapes = _shapes(sheet.sheet) + _shapes(plan, sheet.scale, (sheet.left, sheet.top))
+    upload = Picture(sheet.width, sheet.height, shapes, title=caption)
+    return OrgChart(Drawing(diagram, dpi=_DPI), Drawing(upload, dpi=_DPI), caption)
 
 
 _BOX_STYLE: dict[str, tuple[str, str, float]] = {  # fill, edge, line width
@@ -804,62 +744,71 @@ _BOX_STYLE: dict[str, tuple[str, str, float]] = {  # fill, edge, line width
     "areas": (PALE, RULE, 0.6),
     "area": (WHITE, RULE, 0.8),
 }
+_BAR = 3.0  # width of an area's accent bar
+_DASH = (2.7, 1.8)  # a dashed line's dashes and gaps, at 0.9 pt wide
 
 
-def _paint(axes: Axes, plan: Layout, scale: float = 1.0) -> None:
-    """Paint `plan` on axes that show it `scale` times its size: line widths and text grow
-    with it."""
-    from matplotlib.patches import FancyBboxPatch, Rectangle
+def _shapes(
+    plan: Layout, scale: float = 1.0, origin: tuple[float, float] = (0.0, 0.0)
+) -> tuple[Shape, ...]:
+    """The shapes that paint `plan`, `scale` times its size with its top left at `origin`:
+    lines under boxes under texts; line widths and texts grow with the scale."""
+    left, top = origin
 
-    for line in plan.connectors:
-        xs, ys = zip(*line.points, strict=True)
-        axes.plot(
-            xs,
-            ys,
-            color=MUTED if line.dashed else RULE,
-            linewidth=0.9 * scale,
-            linestyle=(0, (3, 2)) if line.dashed else "-",
-            solid_capstyle="projecting",  # closes the corners where lines meet
-            zorder=1,
+    def at(x: float, y: float) -> tuple[float, float]:
+        return (left + x * scale, top + y * scale)
+
+    shapes: list[Shape] = [
+        Line(
+            tuple(at(x, y) for x, y in line.points),
+            MUTED if line.dashed else RULE,
+            0.9 * scale,
+            dash=tuple(d * scale for d in _DASH) if line.dashed else None,
+            cap="butt" if line.dashed else "square",  # square ends close the corners
         )
+        for line in plan.connectors
+    ]
     for node in plan.nodes:
-        fill, edge, width = _BOX_STYLE[node.kind]
-        patch = FancyBboxPatch(
-            (node.x, node.y),
-            node.width,
-            node.height,
-            boxstyle=f"round,pad=0,rounding_size={_RADIUS}",
-            facecolor=fill,
-            edgecolor=edge,
-            linewidth=width * scale,
-            zorder=2,
-        )
-        axes.add_patch(patch)
-        if node.header:
-            band = Rectangle(
-                (node.x, node.y), node.width, node.header, facecolor=edge, linewidth=0, zorder=2
-            )
-            band.set_clip_path(patch)
-            axes.add_patch(band)
-        if node.kind == "area":  # an accent bar on the left, as the focus areas' mark
-            bar = Rectangle((node.x, node.y), 3, node.height, facecolor=ACCENT, linewidth=0)
-            bar.set_zorder(2)
-            bar.set_clip_path(patch)
-            axes.add_patch(bar)
-    _paint_texts(axes, [run for node in plan.nodes for run in node.texts], scale)
-    _paint_texts(axes, plan.labels, scale)
-
-
-def _paint_texts(axes: Axes, runs: Iterable[TextRun], scale: float) -> None:
-    for run in runs:
-        axes.text(
-            run.x,
-            run.y,
+        shapes += _box(node, *at(node.x, node.y), scale)
+    texts = [*(run for node in plan.nodes for run in node.texts), *plan.labels]
+    shapes += [
+        Text(
+            *at(run.x, run.y),
             run.text,
-            fontproperties=font(run.size * scale, run.weight, run.italic),
-            color=run.color,
-            ha=run.align,
-            va="baseline",
-            parse_math=False,  # user text is data: '$' is a dollar sign, not mathtext
-            zorder=3,
+            run.size * scale,
+            run.weight,
+            run.italic,
+            run.color,
+            "start" if run.align == "left" else "middle",
         )
+        for run in texts
+    ]
+    return tuple(shapes)
+
+
+def _box(node: Node, x: float, y: float, scale: float) -> list[Shape]:
+    """A node's box at (x, y), with its header band or accent bar."""
+    fill, edge, line_width = _BOX_STYLE[node.kind]
+    width, height, radius = node.width * scale, node.height * scale, _RADIUS * scale
+    shapes: list[Shape] = [Rect(x, y, width, height, fill, edge, line_width * scale, radius)]
+    if node.header:
+        shapes.append(rounded_top(x, y, width, node.header * scale, radius, edge))
+    if node.kind == "area":  # an accent bar on the left, as the focus areas' mark
+        shapes.append(_left_bar(x, y, _BAR * scale, height, radius))
+    return shapes
+
+
+def _left_bar(x: float, y: float, width: float, height: float, radius: float) -> Path:
+    """A bar down the left of a rounded box, its left corners rounded as the box's."""
+    k = radius * 0.5523  # a quarter circle's Bézier handles
+    return Path(
+        (
+            ("M", x + width, y),
+            ("L", x + radius, y),
+            ("C", x + radius - k, y, x, y + radius - k, x, y + radius),
+            ("L", x, y + height - radius),
+            ("C", x, y + height - radius + k, x + radius - k, y + height, x + radius, y + height),
+            ("L", x + width, y + height),
+        ),
+        fill=ACCENT,
+    )

@@ -1,20 +1,18 @@
 """The milestone plan's timeline picture: one row per focus area, the whole period across.
 
 Each milestone carries its number in the plan's tables above its marker, so that the tables
-are the timeline's key. `chart` lays the milestones out (pure data, no drawing); `render`
-draws the chart with matplotlib, saved as PNG for Word and as SVG (real text) for HTML when a
-document asks for them. matplotlib is imported inside `render` only, so validating an
-agreement never loads it. The output is deterministic: the documents' font from its files, a
-fixed SVG id salt and no dates in the files' metadata.
+are the timeline's key. `chart` lays the milestones out (pure data, no drawing); `picture`
+draws the chart as shapes in points (views.drawing), which Word takes as PNG and HTML as SVG.
+Drawing it so costs no plotting library, and two pictures of the same chart are equal.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, cast
 
 from agreementgen.kinds.milestones.model import (
     CROSS_CUTTING_LABEL,
@@ -26,32 +24,43 @@ from agreementgen.kinds.milestones.model import (
 )
 from agreementgen.source.model import FocusAreaKey, FocusAreas
 from agreementgen.source.packs import Pack
-from agreementgen.views.drawing import BAND, INK, MUTED, RULE, Drawing, font
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+from agreementgen.views.drawing import (
+    BAND,
+    MUTED,
+    RULE,
+    WHITE,
+    Circle,
+    Line,
+    Picture,
+    Polygon,
+    Rect,
+    Shape,
+    Text,
+    text_width,
+)
+from agreementgen.views.picture_files import Drawing
 
 WIDTH_CM = 16.0
+TITLE = "Tidslinje: milepæle pr. indsatsområde"
 MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 # Okabe-Ito colours (safe for colour-blind readers) with a distinct shape for each kind.
 STYLES: dict[MilestoneKind, tuple[str, str]] = {
-    MilestoneKind.PREPARATION: ("#999999", "o"),
-    MilestoneKind.START_UP: ("#009E73", ">"),
-    MilestoneKind.ACTIVITY: ("#56B4E9", "o"),
-    MilestoneKind.EVALUATION: ("#E69F00", "D"),
-    MilestoneKind.BOARD: ("#0072B2", "s"),
-    MilestoneKind.REPORTING: ("#CC79A7", "v"),
-    MilestoneKind.PHYSICAL_PLAN: ("#8C6D31", "p"),
-    MilestoneKind.CLOSING: ("#D55E00", "*"),
+    MilestoneKind.PREPARATION: ("#999999", "circle"),
+    MilestoneKind.START_UP: ("#009E73", "triangle-right"),
+    MilestoneKind.ACTIVITY: ("#56B4E9", "circle"),
+    MilestoneKind.EVALUATION: ("#E69F00", "diamond"),
+    MilestoneKind.BOARD: ("#0072B2", "square"),
+    MilestoneKind.REPORTING: ("#CC79A7", "triangle-down"),
+    MilestoneKind.PHYSICAL_PLAN: ("#8C6D31", "pentagon"),
+    MilestoneKind.CLOSING: ("#D55E00", "star"),
 }
-# The figure, in inches but for the axes' share of its width: one unit of a row's height, the
-# room above the axes (the years), the axes' left edge and width as fractions of the figure.
-UNIT_IN = 0.26
-TOP_IN = 0.3
-AXES_LEFT, AXES_WIDTH = 0.2, 0.78
-AXES_WIDTH_PT = AXES_WIDTH * WIDTH_CM / 2.54 * 72
-UNIT_PT = UNIT_IN * 72
+# The page's width, and the time axis's left edge and width in it; one unit of a row's
+# height and the room above the rows (the years), all in points.
+WIDTH_PT = WIDTH_CM / 2.54 * 72
+AXES_LEFT_PT = 0.2 * WIDTH_PT
+AXES_WIDTH_PT = 0.78 * WIDTH_PT
+UNIT_PT = 0.26 * 72
+TOP_PT = 0.3 * 72
 LANE_HEIGHT = 0.75  # of a row's height unit: a marker with its number above it
 ROW_PAD = 0.19  # of a row's height unit, above and below its lanes
 BAR_HEIGHT = 0.34  # of a row's height unit
@@ -61,9 +70,32 @@ DIGIT_HEIGHT_EM = 0.66
 NUMBER_GAP_PT = 1.2  # between a marker and its number
 APART_PT = 2.5  # the least room between two milestones of a lane
 AXIS_PAD_DAYS = 20  # the time axis runs this much beyond the period and the milestones
-LEGEND_COLUMNS = 4
+OUTSIDE = "#E3E3E3"  # the background outside the agreement period
+EDGE_PT = 0.5  # the white edge around a marker
 VAGUE_ALPHA = 0.3  # the opacity of a month's or a quarter's pale bar
-TICK_PAD = 3.5  # points between a tick and its label, as matplotlib's ticks have
+LABEL_PT = 8.0  # the rows' labels
+LABEL_PAD_PT = 6.0  # between a row's label and the time axis
+LABEL_WRAP = 17  # characters on a line of a row's label
+LINE_EM = 1.2  # the distance between a label's lines, in ems
+MONTH_PT = 7.0
+YEAR_PT = 9.0
+YEAR_GAP_PT = 3.5  # between a year's name and the rows under it
+MONTH_TICK_PT, QUARTER_TICK_PT = 1.5, 3.0
+TICK_PAD_PT = 3.5  # between a quarter's tick and its name
+CAP_EM = 0.66  # the height of a capital or a digit above the baseline, in ems
+LEGEND_PT = 7.5
+LEGEND_COLUMNS = 4
+# The legend's rows, the first at its top: the picture keeps 0.19 inches for each row and
+# 0.3 inches for the months' names, as it has since it was first drawn, so that its height on
+# a Word page stays; the rows sit at the bottom, 1.5 ems apart.
+LEGEND_ROW_ROOM_PT = 0.19 * 72
+LEGEND_ROOM_PT = 0.3 * 72
+LEGEND_PITCH_PT = 1.5 * LEGEND_PT
+LEGEND_BOTTOM_PT = 9.5  # from the picture's bottom to the middle of the last row
+SWATCH_PT = (1.2 * LEGEND_PT, 0.7 * LEGEND_PT)  # a bar's sample in the legend: width, height
+SWATCH_GAP_PT = 0.8 * LEGEND_PT  # between a sample and its label
+COLUMN_GAP_PT = 1.2 * LEGEND_PT
+PNG_DPI = 200
 
 
 @dataclass(frozen=True)
@@ -153,7 +185,7 @@ def chart(
 
 def _marker_pt(kind: MilestoneKind) -> float:
     """The size of a kind's marker, in points: the star is drawn larger to look as large."""
-    return 7.5 if STYLES[kind][1] == "*" else 5.5
+    return 7.5 if STYLES[kind][1] == "star" else 5.5
 
 
 def _x(item: Item) -> float:
@@ -170,263 +202,233 @@ def _reach(item: Item, days_per_pt: float) -> tuple[float, float]:
 
 
 def render(data: Chart) -> Drawing:
-    """Draw the chart, to be saved as PNG for Word and as SVG for HTML."""
-    import matplotlib
-
-    settings = {
-        "svg.hashsalt": "agreementgen-timeline",
-        "svg.fonttype": "none",  # real text in the SVG, as in the organisation diagram
-        "axes.edgecolor": RULE,
-        "axes.linewidth": 0.6,
-    }
-    with matplotlib.rc_context(cast(Any, settings)):
-        figure = _draw(data)
-    return Drawing(
-        figure,
-        shows=data,
-        settings=settings,
-        options={
-            "png": {"dpi": 200, "metadata": {"Software": None}},
-            "svg": {"metadata": {"Date": None}},
-        },
-    )
+    """The chart's picture, to be saved as PNG for Word and as SVG for HTML."""
+    return Drawing(picture(data), dpi=PNG_DPI)
 
 
-def _num(day: datetime.date) -> float:
-    """The x coordinate of a day: the axis counts days, and draws its own date labels."""
-    return float(day.toordinal())
+def picture(data: Chart) -> Picture:
+    """Draw the chart: rows and their bands, the time axis, the milestones, the legend."""
+    frame = _Frame.of(data)
+    legend = _legend_entries(data)
+    rows = math.ceil(len(legend) / LEGEND_COLUMNS)
+    height = frame.bottom + LEGEND_ROOM_PT + rows * LEGEND_ROW_ROOM_PT
+    shapes = [
+        *_background(data, frame),
+        *_time_axis(frame),
+        *_row_labels(data.rows, frame),
+        *_items(data.items, frame),
+        *_legend(legend, height),
+    ]
+    return Picture(WIDTH_PT, height, tuple(shapes), title=TITLE)
 
 
-def _row_positions(lanes: Sequence[int]) -> list[tuple[float, float]]:
-    """Each row's (top, bottom) in data units, top row first, y growing upwards."""
-    heights = [max(1.0, n * LANE_HEIGHT + 2 * ROW_PAD) for n in lanes]
-    total = sum(heights)
-    positions = []
-    top = total
-    for height in heights:
-        positions.append((top, top - height))
-        top -= height
-    return positions
+@dataclass(frozen=True)
+class _Frame:
+    """Where the chart goes on the picture: the days at the time axis's two ends and each
+    row's top and bottom, in points downwards."""
+
+    first: float
+    last: float
+    rows: tuple[tuple[float, float], ...]
+
+    @staticmethod
+    def of(data: Chart) -> _Frame:
+        heights = [max(1.0, n * LANE_HEIGHT + 2 * ROW_PAD) * UNIT_PT for n in data.lanes]
+        tops = [TOP_PT + sum(heights[:i]) for i in range(len(heights))]
+        rows = tuple((top, top + height) for top, height in zip(tops, heights, strict=True))
+        return _Frame(_num(data.first), _num(data.last), rows)
+
+    @property
+    def top(self) -> float:
+        return self.rows[0][0]
+
+    @property
+    def bottom(self) -> float:
+        return self.rows[-1][1]
+
+    def x(self, day: float) -> float:
+        """Where a day (as `_num` counts it) is across the picture."""
+        share = (day - self.first) / (self.last - self.first)
+        return AXES_LEFT_PT + share * AXES_WIDTH_PT
+
+    def y(self, item: Item) -> float:
+        """The middle of the item's marker or bar: below the middle of its lane, by half of
+        what its number above it takes."""
+        top, _ = self.rows[item.row]
+        below = (NUMBER_GAP_PT + DIGIT_HEIGHT_EM * NUMBER_PT) / 2
+        return top + (ROW_PAD + LANE_HEIGHT * (item.lane + 0.5)) * UNIT_PT + below
 
 
-def _draw(data: Chart) -> Figure:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    rows = _row_positions(data.lanes)
-    total = rows[0][0] if rows else 1.0
-    kinds = [k for k in MilestoneKind if any(i.kind is k for i in data.items)]
-    legend_rows = (len(kinds) + len(_extras(data)) + LEGEND_COLUMNS - 1) // LEGEND_COLUMNS
-    legend_in = 0.3 + legend_rows * 0.19  # the months' names and the legend
-    height_in = TOP_IN + total * UNIT_IN + legend_in
-    figure = Figure(figsize=(WIDTH_CM / 2.54, height_in))
-    FigureCanvasAgg(figure)
-    axes = figure.add_axes(
-        (AXES_LEFT, legend_in / height_in, AXES_WIDTH, total * UNIT_IN / height_in)
-    )
-    left, right = _num(data.first), _num(data.last)
-    axes.set_xlim(left, right)
-    axes.set_ylim(0, total)
-    _background(axes, data, rows, left, right)
-    _time_axis(figure, axes, data.first, data.last)
-    axes.set_yticks(
-        [(top + bottom) / 2 for top, bottom in rows],
-        [textwrap.fill(label, 17) for label in data.rows],
-        fontproperties=font(8.0),
-        color=INK,
-    )
-    axes.tick_params(axis="y", length=0, pad=6)
-    _draw_items(figure, axes, data.items, rows)
-    _legend(figure, kinds, data)
-    return figure
-
-
-def _extras(data: Chart) -> list[tuple[str, float]]:
-    """The legend's entries besides the kinds: (label, opacity) of the bars in use."""
-    shapes = {i.shape for i in data.items}
-    extras = [("Periode", 1.0)] if "bar" in shapes else []
-    if "vague" in shapes:
-        extras.append(("Måned eller kvartal", VAGUE_ALPHA))
-    return extras
-
-
-def _background(
-    axes: Axes, data: Chart, rows: Sequence[tuple[float, float]], left: float, right: float
-) -> None:
-    for index, (top, bottom) in enumerate(rows):
-        if index % 2 == 0:
-            axes.axhspan(bottom, top, color=BAND, zorder=0, linewidth=0)
-    start, end = _num(data.start), _num(data.end + datetime.timedelta(days=1))
+def _background(data: Chart, frame: _Frame) -> Iterator[Shape]:
+    """A band for each row, alternately tinted; grey outside the agreement period, its ends
+    dashed; a line at each new year."""
+    for index, (top, bottom) in enumerate(frame.rows):
+        fill = BAND if index % 2 == 0 else WHITE
+        yield Rect(AXES_LEFT_PT, top, AXES_WIDTH_PT, bottom - top, fill)
+    start = frame.x(_num(data.start))
+    end = frame.x(_num(data.end + datetime.timedelta(days=1)))
+    right = AXES_LEFT_PT + AXES_WIDTH_PT
     # Outside the agreement period: a grey background, so preparation before the start stands out.
-    for a, b in ((left, start), (end, right)):
+    for a, b in ((AXES_LEFT_PT, start), (end, right)):
         if b > a:
-            axes.axvspan(a, b, color="#e3e3e3", zorder=0.5, linewidth=0)
+            yield Rect(a, frame.top, b - a, frame.bottom - frame.top, OUTSIDE)
+    for year in range(data.first.year + 1, data.last.year + 1):
+        x = frame.x(_num(datetime.date(year, 1, 1)))
+        yield Line(((x, frame.top), (x, frame.bottom)), RULE, 0.7)
     for x in (start, end):
-        axes.axvline(x, color=MUTED, linewidth=0.8, linestyle=(0, (3, 2)), zorder=1)
+        yield Line(((x, frame.top), (x, frame.bottom)), MUTED, 0.8, dash=(2.4, 1.6))
 
 
-def _time_axis(figure: Figure, axes: Axes, first: datetime.date, last: datetime.date) -> None:
-    """Year gridlines with the years on top; a tick for each month on the bottom axis and the
-    quarters' first months named.
-
-    The ticks are drawn as markers and the names as texts rather than as matplotlib's tick
-    objects, which took two fifths of the time to draw the chart (a few years make 60 of them).
-    """
-    from matplotlib.markers import TICKDOWN
-    from matplotlib.transforms import offset_copy
-
+def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The first days of the months the time axis shows."""
     months = []
     day = datetime.date(first.year, first.month, 1)
     while day <= last:
         if day >= first:
             months.append(day)
         day = datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    quarters = [d for d in months if d.month % 3 == 1]
-    axes.set_xticks([])
-    on_axis = axes.get_xaxis_transform()  # x in days, y in the axes' height
-    for chosen, length, width in ((months, 1.5, 0.4), (quarters, 3.0, 0.6)):
-        axes.plot(
-            [_num(d) for d in chosen],
-            [0.0] * len(chosen),
-            transform=on_axis,
-            marker=TICKDOWN,
-            markersize=length,
-            markeredgewidth=width,
-            color=MUTED,
-            linestyle="none",
-            clip_on=False,
-        )
-    below = offset_copy(on_axis, fig=figure, y=-(3.0 + TICK_PAD), units="points")
-    for d in quarters:
-        axes.text(
-            _num(d),
-            0.0,
-            MONTHS[d.month - 1],
-            transform=below,
-            ha="center",
-            va="top",
-            fontproperties=font(7.0),
-            color=MUTED,
-        )
-    for year in range(first.year, last.year + 2):
+    return months
+
+
+def _time_axis(frame: _Frame) -> Iterator[Shape]:
+    """The axis under the rows, a tick for each month and the quarters' first months named;
+    the years above the rows."""
+    first, last = (datetime.date.fromordinal(int(day)) for day in (frame.first, frame.last))
+    bottom = frame.bottom
+    yield Line(((AXES_LEFT_PT, bottom), (AXES_LEFT_PT + AXES_WIDTH_PT, bottom)), RULE, 0.6)
+    for day in _months(first, last):
+        x = frame.x(_num(day))
+        if day.month % 3 == 1:
+            yield Line(((x, bottom), (x, bottom + QUARTER_TICK_PT)), MUTED, 0.6)
+            baseline = bottom + QUARTER_TICK_PT + TICK_PAD_PT + CAP_EM * MONTH_PT
+            yield Text(x, baseline, MONTHS[day.month - 1], MONTH_PT, color=MUTED, anchor="middle")
+        else:
+            yield Line(((x, bottom), (x, bottom + MONTH_TICK_PT)), MUTED, 0.4)
+    for year in range(first.year, last.year + 1):
         start = max(datetime.date(year, 1, 1), first)
         end = min(datetime.date(year, 12, 31), last)
-        if datetime.date(year, 1, 1) > first:
-            axes.axvline(_num(datetime.date(year, 1, 1)), color=RULE, linewidth=0.7, zorder=1)
-        if end >= start and (end - start).days >= 45:
-            axes.text(
-                (_num(start) + _num(end)) / 2,
-                1.01,
-                str(year),
-                transform=on_axis,
-                ha="center",
-                va="bottom",
-                fontproperties=font(9.0, "bold"),
-                color=INK,
-            )
-    for side in ("top", "right", "left"):
-        axes.spines[side].set_visible(False)
+        if (end - start).days >= 45:  # room for the year's name
+            x = (frame.x(_num(start)) + frame.x(_num(end))) / 2
+            yield Text(x, frame.top - YEAR_GAP_PT, str(year), YEAR_PT, "bold", anchor="middle")
 
 
-def _draw_items(
-    figure: Figure, axes: Axes, items: Sequence[Item], rows: Sequence[tuple[float, float]]
-) -> None:
-    """Draw the milestones, one call for each kind and shape (a call per milestone made an
-    artist per milestone, and the chart twice as slow to draw), then each one's number."""
-    from matplotlib.transforms import offset_copy
+def _row_labels(labels: Sequence[str], frame: _Frame) -> Iterator[Text]:
+    """Each row's label left of the axis, wrapped and centred on the row's height."""
+    line = LINE_EM * LABEL_PT
+    x = AXES_LEFT_PT - LABEL_PAD_PT
+    for label, (top, bottom) in zip(labels, frame.rows, strict=True):
+        lines = textwrap.wrap(label, LABEL_WRAP)
+        first = (top + bottom) / 2 - (len(lines) - 1) * line / 2 + CAP_EM * LABEL_PT / 2
+        for index, text in enumerate(lines):
+            yield Text(x, first + index * line, text, LABEL_PT, anchor="end")
 
-    for kind in MilestoneKind:
-        colour, marker = STYLES[kind]
-        mine = [i for i in items if i.kind is kind]
-        for shape, alpha, zorder in (("bar", 1.0, 3.0), ("vague", VAGUE_ALPHA, 2.0)):
-            spans = [(_y(i, rows), *_span(i)) for i in mine if i.shape == shape]
-            if spans:
-                ys, starts, ends = zip(*spans, strict=True)
-                axes.barh(
-                    ys,
-                    [end - start for start, end in zip(starts, ends, strict=True)],
-                    left=starts,
-                    height=BAR_HEIGHT,
-                    color=colour,
-                    alpha=alpha,
-                    zorder=zorder,
-                    linewidth=0,
-                )
-        points = [(_x(i), _y(i, rows)) for i in mine if i.shape != "bar"]
-        if points:
-            xs, ys = zip(*points, strict=True)
-            axes.plot(
-                xs,
-                ys,
-                marker=marker,
-                markersize=_marker_pt(kind),
-                color=colour,
-                markeredgecolor="white",
-                markeredgewidth=0.5,
-                linestyle="none",
-                zorder=4,
-            )
-    number = font(NUMBER_PT, "bold")
-    above = {}  # a transform per distance above the marker's middle, in points
+
+def _items(items: Sequence[Item], frame: _Frame) -> Iterator[Shape]:
+    """The pale bars, the bars, the markers and then the numbers above them, so that
+    nothing covers a marker or a number."""
+    height = BAR_HEIGHT * UNIT_PT
+    for shape, opacity in (("vague", VAGUE_ALPHA), ("bar", 1.0)):
+        for item in items:
+            if item.shape == shape:
+                left, right = (frame.x(day) for day in _span(item))
+                top = frame.y(item) - height / 2
+                yield Rect(left, top, right - left, height, STYLES[item.kind][0], opacity=opacity)
     for item in items:
-        high = _marker_pt(item.kind) if item.shape == "point" else BAR_HEIGHT * UNIT_PT
-        lift = high / 2 + NUMBER_GAP_PT
-        if lift not in above:
-            above[lift] = offset_copy(axes.transData, fig=figure, y=lift, units="points")
-        axes.text(
-            _x(item),
-            _y(item, rows),
-            str(item.number),
-            transform=above[lift],
-            ha="center",
-            va="baseline",
-            fontproperties=number,
-            color=INK,
-            zorder=5,
+        if item.shape != "bar":
+            yield marker(item.kind, frame.x(_x(item)), frame.y(item), _marker_pt(item.kind))
+    for item in items:
+        high = _marker_pt(item.kind) if item.shape == "point" else height
+        baseline = frame.y(item) - high / 2 - NUMBER_GAP_PT
+        yield Text(
+            frame.x(_x(item)), baseline, str(item.number), NUMBER_PT, "bold", anchor="middle"
         )
 
 
-def _y(item: Item, rows: Sequence[tuple[float, float]]) -> float:
-    """The height of the item's marker or bar: below the middle of its lane, by half of what
-    its number above it takes."""
-    top, _ = rows[item.row]
-    below = (NUMBER_GAP_PT + DIGIT_HEIGHT_EM * NUMBER_PT) / 2 / UNIT_PT
-    return top - ROW_PAD - LANE_HEIGHT * (item.lane + 0.5) - below
+_STAR_INNER = 0.381966  # the inner corners' distance from the middle, of the outer corners'
+
+
+def _corners(count: int, radius: float, inner: float | None = None) -> list[tuple[float, float]]:
+    """A regular polygon's corners (a star's, with `inner`), the first straight up."""
+    steps = count * 2 if inner is not None else count
+    points = []
+    for step in range(steps):
+        angle = 2 * math.pi * step / steps
+        r = radius * (inner if inner is not None and step % 2 else 1.0)
+        points.append((r * math.sin(angle), -r * math.cos(angle)))
+    return points
+
+
+# Each marker's outline around its middle, for a marker one point across (y downwards).
+_OUTLINES: dict[str, list[tuple[float, float]]] = {
+    "square": [(-0.5, -0.5), (0.5, -0.5), (0.5, 0.5), (-0.5, 0.5)],
+    "diamond": [(0.0, -0.7071), (0.7071, 0.0), (0.0, 0.7071), (-0.7071, 0.0)],
+    "triangle-right": [(0.5, 0.0), (-0.5, -0.5), (-0.5, 0.5)],
+    "triangle-down": [(0.0, 0.5), (-0.5, -0.5), (0.5, -0.5)],
+    "pentagon": _corners(5, 0.5),
+    "star": _corners(5, 0.5, _STAR_INNER),
+}
+
+
+def marker(kind: MilestoneKind, x: float, y: float, size: float) -> Circle | Polygon:
+    """The kind's marker, `size` points across, its middle at (x, y), with a white edge."""
+    colour, shape = STYLES[kind]
+    if shape == "circle":
+        return Circle(x, y, size / 2, colour, stroke=WHITE, stroke_width=EDGE_PT)
+    points = tuple((x + dx * size, y + dy * size) for dx, dy in _OUTLINES[shape])
+    return Polygon(points, colour, stroke=WHITE, stroke_width=EDGE_PT)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One entry of the legend: a kind's marker, or a sample of a bar of this opacity."""
+
+    label: str
+    kind: MilestoneKind | None = None
+    opacity: float = 1.0
+
+
+def _legend_entries(data: Chart) -> list[_Entry]:
+    """The kinds in use, then the bars in use."""
+    kinds = [
+        _Entry(KIND_LABELS[k], k) for k in MilestoneKind if any(i.kind is k for i in data.items)
+    ]
+    shapes = {i.shape for i in data.items}
+    bars = [_Entry("Periode")] if "bar" in shapes else []
+    if "vague" in shapes:
+        bars.append(_Entry("Måned eller kvartal", opacity=VAGUE_ALPHA))
+    return kinds + bars
+
+
+def _legend(entries: Sequence[_Entry], height: float) -> Iterator[Shape]:
+    """The legend under the chart, its entries down the columns in turn, each column as wide
+    as its widest label."""
+    rows = math.ceil(len(entries) / LEGEND_COLUMNS)
+    left = AXES_LEFT_PT + 0.6 * LEGEND_PT
+    taken = 0
+    for column in range(LEGEND_COLUMNS):
+        # As many entries in each column, the first columns taking one more of what is left.
+        count = len(entries) // LEGEND_COLUMNS + (column < len(entries) % LEGEND_COLUMNS)
+        mine = entries[taken : taken + count]
+        taken += count
+        for row, entry in enumerate(mine):
+            middle = height - LEGEND_BOTTOM_PT - (rows - 1 - row) * LEGEND_PITCH_PT
+            centre = left + SWATCH_PT[0] / 2
+            if entry.kind is not None:
+                yield marker(entry.kind, centre, middle, _marker_pt(entry.kind) - 0.5)
+            else:
+                width, high = SWATCH_PT
+                yield Rect(left, middle - high / 2, width, high, MUTED, opacity=entry.opacity)
+            x = left + SWATCH_PT[0] + SWATCH_GAP_PT
+            yield Text(x, middle + CAP_EM * LEGEND_PT / 2, entry.label, LEGEND_PT)
+        widest = max((text_width(e.label, LEGEND_PT) for e in mine), default=0.0)
+        left += SWATCH_PT[0] + SWATCH_GAP_PT + widest + COLUMN_GAP_PT
+
+
+def _num(day: datetime.date) -> float:
+    """A day as a number of days, to measure the time axis by."""
+    return float(day.toordinal())
 
 
 def _span(item: Item) -> tuple[float, float]:
     """Where the item begins and ends on the time axis, its last day included."""
     return _num(item.start), _num(item.end + datetime.timedelta(days=1))
-
-
-def _legend(figure: Figure, kinds: Sequence[MilestoneKind], data: Chart) -> None:
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    handles: list[Line2D | Patch] = [
-        Line2D(
-            [],
-            [],
-            marker=STYLES[k][1],
-            color=STYLES[k][0],
-            linestyle="none",
-            markersize=_marker_pt(k) - 0.5,
-            markeredgecolor="white",
-            markeredgewidth=0.5,
-            label=KIND_LABELS[k],
-        )
-        for k in kinds
-    ]
-    handles += [Patch(color=MUTED, alpha=alpha, label=label) for label, alpha in _extras(data)]
-    if handles:
-        figure.legend(
-            handles=handles,
-            loc="lower left",
-            bbox_to_anchor=(0.2, 0.0),
-            ncol=LEGEND_COLUMNS,
-            frameon=False,
-            prop=font(7.5),
-            handlelength=1.2,
-            columnspacing=1.2,
-            borderaxespad=0.2,
-        )

@@ -1,0 +1,208 @@
+"""A picture as a PNG image, for Word: painted with Pillow at a few times its resolution and
+scaled down, which smooths the edges of shapes and texts alike."""
+
+from __future__ import annotations
+
+import functools
+import io
+import itertools
+import math
+from typing import TYPE_CHECKING
+
+from agreementgen import __version__
+from agreementgen.fonts import face_file
+from agreementgen.views.drawing import (
+    Circle,
+    Line,
+    Path,
+    Picture,
+    Point,
+    Polygon,
+    Rect,
+    Shape,
+    Text,
+    text_start,
+)
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageDraw, ImageFont
+
+# Painted at this many times the resolution, then scaled down: anti-aliased edges.
+_OVERSAMPLE = 3
+_CURVE_STEPS = 12
+
+
+def png(picture: Picture, dpi: float) -> bytes:
+    """The picture as a PNG of `dpi` pixels an inch, its size in points at that resolution."""
+    from PIL import Image, PngImagePlugin
+
+    size = (round(picture.width * dpi / 72), round(picture.height * dpi / 72))
+    scale = dpi / 72 * _OVERSAMPLE
+    image = Image.new("RGB", (size[0] * _OVERSAMPLE, size[1] * _OVERSAMPLE), picture.background)
+    for shape in picture.shapes:
+        _paint(image, shape, scale)
+    image = image.reduce(_OVERSAMPLE)  # each pixel the mean of its block: quick, and smooth
+    info = PngImagePlugin.PngInfo()  # no date: the same picture gives the same bytes
+    info.add_text("Software", f"agreementgen {__version__}")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", dpi=(dpi, dpi), pnginfo=info)
+    return buffer.getvalue()
+
+
+def _paint(image: Image.Image, shape: Shape, scale: float) -> None:
+    """Paint a shape, through a mask when it is see-through."""
+    from PIL import Image, ImageDraw
+
+    opacity = 1.0 if isinstance(shape, (Line, Text)) else shape.opacity
+    if opacity >= 1:
+        _draw(ImageDraw.Draw(image), shape, scale)
+        return
+    layer = image.copy()
+    _draw(ImageDraw.Draw(layer), shape, scale)
+    image.paste(Image.blend(image, layer, opacity))
+
+
+def _draw(draw: ImageDraw.ImageDraw, shape: Shape, scale: float) -> None:
+    if isinstance(shape, Rect):
+        box = (
+            shape.x * scale,
+            shape.y * scale,
+            (shape.x + shape.width) * scale,
+            (shape.y + shape.height) * scale,
+        )
+        draw.rounded_rectangle(
+            box,
+            radius=shape.radius * scale,
+            fill=shape.fill,
+            outline=shape.stroke if shape.stroke_width > 0 else None,
+            width=_pixels(shape.stroke_width, scale) if shape.stroke else 0,
+        )
+    elif isinstance(shape, Line):
+        _line(draw, shape, scale)
+    elif isinstance(shape, Polygon):
+        _polygon(draw, shape.points, shape.fill, shape.stroke, shape.stroke_width, scale)
+    elif isinstance(shape, Path):
+        _polygon(draw, _flatten(shape), shape.fill, shape.stroke, shape.stroke_width, scale)
+    elif isinstance(shape, Circle):
+        r = shape.r * scale
+        cx, cy = shape.cx * scale, shape.cy * scale
+        draw.ellipse(
+            (cx - r, cy - r, cx + r, cy + r),
+            fill=shape.fill,
+            outline=shape.stroke if shape.stroke_width > 0 else None,
+            width=_pixels(shape.stroke_width, scale) if shape.stroke else 0,
+        )
+    else:
+        _text(draw, shape, scale)
+
+
+def _pixels(width: float, scale: float) -> int:
+    return max(1, round(width * scale))
+
+
+def _polygon(
+    draw: ImageDraw.ImageDraw,
+    points: tuple[Point, ...],
+    fill: str | None,
+    stroke: str | None,
+    stroke_width: float,
+    scale: float,
+) -> None:
+    scaled = [(x * scale, y * scale) for x, y in points]
+    if fill:
+        draw.polygon(scaled, fill=fill)
+    if stroke and stroke_width > 0:
+        draw.line(
+            [*scaled, scaled[0]], fill=stroke, width=_pixels(stroke_width, scale), joint="curve"
+        )
+
+
+def _line(draw: ImageDraw.ImageDraw, line: Line, scale: float) -> None:
+    width = _pixels(line.width, scale)
+    points = [(x * scale, y * scale) for x, y in _capped(line)]
+    pieces = _dashes(points, [d * scale for d in line.dash]) if line.dash else [points]
+    for piece in pieces:
+        draw.line(piece, fill=line.color, width=width, joint="curve")
+        if line.cap == "round":
+            for x, y in (piece[0], piece[-1]):
+                r = width / 2
+                draw.ellipse((x - r, y - r, x + r, y + r), fill=line.color)
+
+
+def _capped(line: Line) -> tuple[Point, ...]:
+    """The line's points, its ends drawn out by half its width when its caps are square."""
+    if line.cap != "square" or len(line.points) < 2:
+        return line.points
+    return (
+        _extend(line.points[1], line.points[0], line.width / 2),
+        *line.points[1:-1],
+        _extend(line.points[-2], line.points[-1], line.width / 2),
+    )
+
+
+def _extend(start: Point, end: Point, by: float) -> Point:
+    length = math.dist(start, end) or 1.0
+    return (end[0] + (end[0] - start[0]) * by / length, end[1] + (end[1] - start[1]) * by / length)
+
+
+def _dashes(points: list[Point], pattern: list[float]) -> list[list[Point]]:
+    """The pieces of a polyline that a dash pattern (on, off, on, off …) draws."""
+    pieces: list[list[Point]] = []
+    index, left, on = 0, pattern[0], True
+    current: list[Point] = [points[0]]
+    for start, end in itertools.pairwise(points):
+        length, done = math.dist(start, end), 0.0
+        while length - done > left:
+            done += left
+            t = done / length
+            point = (start[0] + (end[0] - start[0]) * t, start[1] + (end[1] - start[1]) * t)
+            if on:
+                pieces.append([*current, point])
+            current = [point]
+            on = not on
+            index = (index + 1) % len(pattern)
+            left = pattern[index]
+        left -= length - done
+        current.append(end)
+    if on and len(current) > 1:
+        pieces.append(current)
+    return pieces
+
+
+def _flatten(path: Path) -> tuple[Point, ...]:
+    """The path's outline as points, its curves cut into short straight pieces."""
+    points: list[Point] = []
+    for command in path.commands:
+        if len(command) == 3:  # M or L
+            points.append((command[1], command[2]))
+            continue
+        x0, y0 = points[-1]
+        _, x1, y1, x2, y2, x3, y3 = command
+        for step in range(1, _CURVE_STEPS + 1):
+            t = step / _CURVE_STEPS
+            u = 1 - t
+            points.append(
+                (
+                    u**3 * x0 + 3 * u * u * t * x1 + 3 * u * t * t * x2 + t**3 * x3,
+                    u**3 * y0 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t**3 * y3,
+                )
+            )
+    return tuple(points)
+
+
+@functools.cache
+def _font(pixels: int, bold: bool, italic: bool) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(face_file(bold=bold, italic=italic)), pixels)
+
+
+def _text(draw: ImageDraw.ImageDraw, text: Text, scale: float) -> None:
+    font = _font(round(text.size * scale), text.weight == "bold", text.italic)
+    draw.text(
+        (text_start(text) * scale, text.y * scale),
+        text.text,
+        fill=text.color,
+        font=font,
+        anchor="ls",
+    )
