@@ -81,20 +81,26 @@ Budget (viborg): ændret, ajourføres af bestyrelsen
 640.000 → 650.000
   Samlet budget: 23.870.000 kr. → 23.880.000 kr.
   Landsbyggefondens andel: 68,0{NBSP}% (16.243.000 kr.) → 68,0{NBSP}% (16.253.000 kr.)
-  Finansiering pr. år › Landsbyggefonden: 2026: 4.060.000 → 4.070.000; I alt: 16.243.000 → \
-16.253.000
-  Finansiering pr. år › I alt: 2026: 5.985.000 → 5.995.000; I alt: 23.870.000 → 23.880.000
-  Fordeling på indsatsområder › Uddannelse og livschancer: Andel: 28,9{NBSP}% → 28,8{NBSP}%
-  Fordeling på indsatsområder › Sammenhængskraft og medborgerskab: Andel: 15,5{NBSP}% → \
-15,4{NBSP}%
-  Fordeling på indsatsområder › Tværgående: 2026: 1.895.000 → 1.905.000; I alt: 7.535.000 → \
-7.545.000
-  Fordeling på indsatsområder › I alt: 2026: 5.985.000 → 5.995.000; I alt: 23.870.000 → \
+  Finansiering pr. år (kr.) › Landsbyggefonden: 2026: 4.060.000 → 4.070.000; I alt: \
+16.243.000 → 16.253.000
+  Finansiering pr. år (kr.) › I alt: 2026: 5.985.000 → 5.995.000; I alt: 23.870.000 → \
 23.880.000
-  Fordeling på udgiftstyper › Personale: 2026: 4.700.000 → 4.710.000; I alt: 18.800.000 → \
-18.810.000
-  Fordeling på udgiftstyper › I alt: 2026: 5.985.000 → 5.995.000; I alt: 23.870.000 → 23.880.000
-  Budgetlinjer › Boligsocial leder, Fællessekretariatet: I alt: 2.840.000 → 2.850.000
+  Udgifter fordelt på indsatsområder (kr.) › Uddannelse og livschancer: Andel: 28,9{NBSP}% → \
+28,8{NBSP}%
+  Udgifter fordelt på indsatsområder (kr.) › Sammenhængskraft og medborgerskab: Andel: \
+15,5{NBSP}% → 15,4{NBSP}%
+  Udgifter fordelt på indsatsområder (kr.) › Tværgående: 2026: 1.895.000 → 1.905.000; I alt: \
+7.535.000 → 7.545.000
+  Udgifter fordelt på indsatsområder (kr.) › I alt: 2026: 5.985.000 → 5.995.000; I alt: \
+23.870.000 → 23.880.000
+  Udgifter fordelt på udgiftstyper (kr.) › Personale: 2026: 4.700.000 → 4.710.000; I alt: \
+18.800.000 → 18.810.000
+  Udgifter fordelt på udgiftstyper (kr.) › I alt: 2026: 5.985.000 → 5.995.000; I alt: \
+23.870.000 → 23.880.000
+  4. Budgetlinjer › Tværgående › Boligsocial leder, Fællessekretariatet: 2026: 710.000 → \
+720.000; I alt: 2.840.000 → 2.850.000
+  4. Budgetlinjer › Tværgående › I alt: 2026: 1.895.000 → 1.905.000; I alt: 7.535.000 → \
+7.545.000
 """
 
 
@@ -111,11 +117,11 @@ def test_a_changed_amount_shows_the_totals_and_shares_it_changes(
     by_text = {c["text"]: c for c in document["changes"]}
     financing = by_text[BUDGET_TEXT.splitlines()[4].strip()]
     assert (financing["where"], financing["old_value"], financing["new_value"]) == (
-        ["Finansiering pr. år", "Landsbyggefonden"],
+        ["Finansiering pr. år (kr.)", "Landsbyggefonden"],
         {"2026": "4.060.000", "I alt": "16.243.000"},
         {"2026": "4.070.000", "I alt": "16.253.000"},
     )
-    assert [c["derived"] for c in document["changes"]] == [False] + [True] * 11
+    assert [c["derived"] for c in document["changes"]] == [False] + [True] * 12
 
 
 def test_moved_departments_and_budget_lines_are_moves(
@@ -231,19 +237,21 @@ def test_a_period_change_shows_as_each_document_shows_it(
     ]
 
 
-# The budget's derived figures are composed for diff in review/derived.py from the same
-# functions the budget's view uses; this holds the two to the same cells, table by table.
-BUDGET_TABLES = {
-    "Finansiering pr. år": "Finansiering pr. år (kr.)",
-    "Fordeling på indsatsområder": "Udgifter fordelt på indsatsområder (kr.)",
-    "Fordeling på udgiftstyper": "Udgifter fordelt på udgiftstyper (kr.)",
-}
+# diff reads the budget's figures from the document it builds; this holds them to the Word
+# document's own tables, cell by cell: the captioned tables by their caption, the budget
+# lines' tables by their section and area.
+BUDGET_TABLES = (
+    "Finansiering pr. år (kr.)",
+    "Udgifter fordelt på indsatsområder (kr.)",
+    "Udgifter fordelt på udgiftstyper (kr.)",
+)
 
 
 def test_the_budgets_derived_figures_are_the_cells_its_tables_show() -> None:
     from agreementgen.checks.read import read_agreement
     from agreementgen.kinds.budget.view import view
     from agreementgen.review.derived import document_figures
+    from agreementgen.text.markdown import Heading, plain_text
     from agreementgen.views.document import DataTable
 
     from .helpers import ROOT
@@ -260,10 +268,22 @@ def test_the_budgets_derived_figures_are_the_cells_its_tables_show() -> None:
         if isinstance(block, DataTable)
     }
     compared = 0
-    for caption, shown in BUDGET_TABLES.items():
-        table = tables[shown]
+    for caption in BUDGET_TABLES:
+        table = tables[caption]
         columns = table.header[-1][1:]
         for row in table.rows:
             assert figures[(caption, row[0])] == dict(zip(columns, row[1:], strict=True))
             compared += 1
     assert compared == 20
+    (lines,) = (s for s in sections if s.heading == "4. Budgetlinjer")
+    area = ""
+    for block in lines.blocks:
+        if isinstance(block, Heading):
+            area = plain_text(block.spans)
+        elif isinstance(block, DataTable):
+            for row in block.rows:
+                label = row[0].split("\n")[0]
+                cells = dict(zip(block.header[-1][1:], row[1:], strict=True))
+                assert figures[("4. Budgetlinjer", area, label)] == cells
+                compared += 1
+    assert compared == 20 + 22 + 4  # Viborg's 22 budget lines and a total row per area

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -23,11 +22,11 @@ from agreementgen.views.drawing import (
     Polygon,
     Rect,
     Text,
-    rounded_top,
+    rounded_box,
     text_width,
 )
 from agreementgen.views.picture_files import Drawing
-from tests.helpers import ROOT, require_tool
+from tests.helpers import require_tool
 
 SVG = "{http://www.w3.org/2000/svg}"
 NAME = 'Ærø <&"> Østjylland'
@@ -39,7 +38,7 @@ def _picture(title: str = "Prøve") -> Picture:
         100.0,
         (
             Rect(10, 10, 80, 40, HEAD, ACCENT, 1.0, radius=3.0),
-            rounded_top(10, 10, 80, 12, 3.0, ACCENT),
+            rounded_box(10, 10, 80, 12, 3.0, ACCENT, frozenset(("top_left", "top_right"))),
             Line(((10, 70), (190, 70), (190, 90)), RULE, 1.0, dash=(3, 2), cap="square"),
             Polygon(((100, 60), (120, 60), (110, 80)), "#FF0000"),
             Circle(150, 30, 10, ACCENT, opacity=0.5),
@@ -137,25 +136,21 @@ def test_same_picture_same_bytes() -> None:
     assert (again.pdf, again.svg, again.png) == (first.pdf, first.svg, first.png)
 
 
-def test_drawing_the_organisation_diagram_imports_no_matplotlib() -> None:
-    script = (
-        "import sys\n"
-        "from tests.helpers import ROOT, load\n"
-        "from agreementgen.views.orgchart import draw\n"
-        "loaded = load(ROOT / 'agreements' / 'viborg')\n"
-        "chart = draw(loaded.agreement, loaded.pack)\n"
-        "chart.png, chart.svg, chart.pdf\n"
-        "print(any(name.startswith('matplotlib') for name in sys.modules))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False"
-
-
 def test_a_white_picture_is_white() -> None:
     image = Image.open(io.BytesIO(Drawing(Picture(10, 10, ()), dpi=72).png))
     assert image.size == (10, 10)
     assert image.convert("RGB").getcolors() == [
         (100, tuple(int(WHITE[i : i + 2], 16) for i in (1, 3, 5)))
     ]
+
+
+def test_a_rounded_box_rounds_only_the_corners_it_is_asked_for() -> None:
+    band = rounded_box(10, 20, 80, 12, 3.0, ACCENT, frozenset(("top_left", "top_right")))
+    ends = [command[-2:] for command in band.commands]
+    assert band.commands[0][0] == "M"
+    assert (90, 32) in ends and (10, 32) in ends  # the bottom corners stay square
+    assert (10, 20) not in ends and (90, 20) not in ends  # the top ones are cut by curves
+    assert [command[0] for command in band.commands].count("C") == 2
+    assert {(13.0, 20.0), (10.0, 23.0), (87.0, 20.0), (90.0, 23.0)} <= set(ends)
+    square = rounded_box(0, 0, 10, 10, 0.0, ACCENT)
+    assert [command[-2:] for command in square.commands] == [(0, 0), (10, 0), (10, 10), (0, 10)]

@@ -179,8 +179,8 @@ def test_tests_read_nothing_outside_the_repository() -> None:
     """A fresh clone has no `shared/` beside it: what a test reads lies under tests/data/."""
     outside = re.compile(r"ROOT\.parent|parents\[[2-9]\]|\.\./shared/|[\"']shared[\"'] */")
     found = [
-        f"{path.name}:{number}: {line.strip()}"
-        for path in sorted((ROOT / "tests").glob("*.py"))
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
         for number, line in enumerate(path.read_text("utf-8").splitlines(), 1)
         if outside.search(line) and path.name != "test_install.py"
     ]

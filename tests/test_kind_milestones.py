@@ -558,23 +558,6 @@ def test_the_timeline_is_the_same_bytes_every_time() -> None:
     assert svg.lstrip().startswith("<?xml")
 
 
-def test_validating_does_not_load_matplotlib() -> None:
-    import subprocess
-    import sys
-
-    script = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from agreementgen.checks.read import read_agreement\n"
-        f"read_agreement(Path({str(EXAMPLE)!r}), final=True)\n"
-        "print(any(m.startswith('matplotlib') for m in sys.modules))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False"
-
-
 # -- the view -----------------------------------------------------------------------------------
 
 

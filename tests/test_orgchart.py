@@ -344,18 +344,6 @@ def test_same_bytes_in_a_fresh_process(viborg_chart: OrgChart, tmp_path: Path) -
     assert result.stdout.split() == expected
 
 
-def test_importing_the_module_does_not_import_matplotlib() -> None:
-    script = (
-        "import sys\n"
-        "from agreementgen import cli\nfrom agreementgen.views import document, orgchart\n"
-        "print('matplotlib' in sys.modules)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False"
-
-
 def test_area_names_come_from_the_pack(viborg: LoadedAgreement) -> None:
     plan = layout(viborg.agreement, viborg.pack)
     shown = [" ".join(r.text for r in n.texts) for n in plan.nodes if n.kind == "area"]

@@ -9,9 +9,6 @@ import itertools
 import math
 import re
 import struct
-import subprocess
-import sys
-import textwrap
 from dataclasses import replace
 
 import pytest
@@ -277,27 +274,6 @@ def test_the_png_is_as_wide_as_the_page_at_200_dpi() -> None:
     width, height = struct.unpack(">II", png[16:24])
     assert abs(width - tl.WIDTH_CM / 2.54 * 200) <= 1
     assert abs(height - tl.picture(_chart(VIBORG)).height / 72 * 200) <= 1
-
-
-def test_building_the_plans_view_loads_no_matplotlib() -> None:
-    script = textwrap.dedent(
-        f"""
-        import sys
-        from pathlib import Path
-        from agreementgen.checks.read import read_agreement
-        from agreementgen.kinds.milestones import KIND
-        from agreementgen.kinds.milestones.view import view
-        loaded, _ = read_agreement(Path({str(VIBORG)!r}))
-        document = next(d for d in loaded.documents if d.kind == KIND)
-        figure = view(document, loaded).document.sections[1].blocks[0]
-        assert figure.png and figure.svg
-        print(any(m.startswith("matplotlib") for m in sys.modules))
-        """
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False"
 
 
 # -- the numbers: the tables are the timeline's key ----------------------------------------------

@@ -1,36 +1,27 @@
 """Derived figures: what the documents compute from the data and show, for `diff`.
 
 A changed amount changes the budget's totals, a changed period every document's "Periode".
-These are worked out here with the functions the documents use (kinds/budget/figures.py,
-text/danish.py), never a second way, and compared as the documents show them. The budget's
-figures are the computed cells of Budget.xlsx: the financing per source and year, the
-breakdowns by area and cost category with their shares, the in-kind part and each line's
-total; the Word document shows the same figures.
+The figures are taken as the documents show them, never worked out a second way: the
+budget's facts and the rows of its tables of figures come from its own view
+(kinds/budget/view.py; the same figures are the computed cells of Budget.xlsx), the period
+and the milestone count from the functions the documents format them with.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
-from agreementgen.kinds.budget.figures import (
-    area_label,
-    kroner,
-    local_total,
-    share_text,
-    sources,
-    totals,
-    year_span,
-)
-from agreementgen.kinds.budget.model import LBF, Budget, CostCategory, Entry, LineArea
+from agreementgen.kinds.budget import view as budget_view
+from agreementgen.kinds.budget.figures import kroner, local_total, share_text
+from agreementgen.kinds.budget.model import Budget
 from agreementgen.kinds.milestones.model import MilestonePlan
 from agreementgen.kinds.sub_agreement.model import SubAgreement
-from agreementgen.source.folder import LoadedAgreement
+from agreementgen.source.folder import LoadedAgreement, LoadedDocument
 from agreementgen.text import danish
+from agreementgen.text.markdown import Heading, plain_text
+from agreementgen.views.document import DataTable, SectionView, period_sentence
 
-TOTAL = "I alt"
-NIL = "–"  # an amount of 0 kr., as the budget's tables show it
 PERIOD = "Periode"
 
 # A figure: the labels that lead to it, and what it shows, column by column ("" for a
@@ -59,7 +50,7 @@ def document_figures(name: str, loaded: LoadedAgreement) -> Figures:
     if isinstance(model, MilestonePlan):
         found[("Antal milepæle",)] = {"": danish.number(len(model.milestones))}
     if isinstance(model, Budget):
-        found |= _budget(model, loaded)
+        found |= _budget(document, loaded)
     return found
 
 
@@ -81,11 +72,7 @@ def compare(old: Figures, new: Figures) -> list[FigureChange]:
 
 def _agreement(loaded: LoadedAgreement) -> Figures:
     """The front page: the period in the pack's sentence (the parties are the model's names)."""
-    period = loaded.agreement.period
-    sentence = loaded.pack.labels.period.format(
-        start=danish.long_date(period.start), end=danish.long_date(period.end)
-    )
-    return {("Forside", PERIOD): {"": sentence}}
+    return {("Forside", PERIOD): {"": period_sentence(loaded.agreement, loaded.pack)}}
 
 
 def _period(model: object, loaded: LoadedAgreement) -> tuple[datetime.date, datetime.date]:
@@ -96,72 +83,36 @@ def _period(model: object, loaded: LoadedAgreement) -> tuple[datetime.date, date
     return agreement.start, agreement.end
 
 
-def _amount(value: int) -> str:
-    return kroner(value) if value else NIL
-
-
-def _by_year(entries: Iterable[Entry], years: Sequence[int]) -> dict[str, str]:
-    """Amounts per year and in total, as a table row of the budget shows them."""
-    per_year = totals(entries, lambda e: e.year)
-    row = {str(year): _amount(per_year.get(year, 0)) for year in years}
-    return row | {TOTAL: _amount(sum(per_year.values()))}
-
-
-def _budget(budget: Budget, loaded: LoadedAgreement) -> Figures:
-    agreement, pack = loaded.agreement, loaded.pack
-    period = agreement.period
-    years = sorted({*range(period.start.year, period.end.year + 1), *budget.years()})
-    entries = list(budget.entries())
-    total, local = budget.total(), local_total(entries)
-    lbf = total - local
-    found: Figures = {
-        ("Budgetår",): {"": f"{year_span(years)} (kalenderår)"},
-        ("Samlet budget",): {"": f"{kroner(total)} kr."},
-        ("Lokal medfinansiering",): {"": f"{share_text(local, total)} ({kroner(local)} kr.)"},
-        ("Landsbyggefondens andel",): {"": f"{share_text(lbf, total)} ({kroner(lbf)} kr.)"},
-    }
-    financing = "Finansiering pr. år"
-    for source in sources(budget, agreement):
-        paid = [e for e in entries if e.source == source.id]
-        found[(financing, source.name)] = _by_year(paid, years)
-    found[(financing, TOTAL)] = _by_year(entries, years)
-    local_entries = [e for e in entries if e.source != LBF]
-    found[(financing, "Heraf lokal medfinansiering")] = _by_year(local_entries, years)
-    local_years = totals(local_entries, lambda e: e.year)
-    all_years = totals(entries, lambda e: e.year)
-    shares = {str(y): share_text(local_years.get(y, 0), all_years.get(y, 0)) for y in years}
-    found[(financing, "Lokal andel")] = shares | {TOTAL: share_text(local, total)}
-    used = {line.area for line in budget.lines}
-    areas = [(a, area_label(a, pack)) for a in LineArea if a in used]
-    written = {line.category for line in budget.lines}
-    categories = [(c, c.label) for c in CostCategory if c in written]
-    found |= _breakdown("Fordeling på indsatsområder", areas, lambda e: e.line.area, entries, years)
-    found |= _breakdown(
-        "Fordeling på udgiftstyper", categories, lambda e: e.line.category, entries, years
-    )
-    in_kind = [line for line in budget.lines if line.in_kind]
-    found[("Naturalydelser", TOTAL)] = {"": kroner(sum(line.total() for line in in_kind))}
-    for line in budget.lines:
-        found[("Budgetlinjer", line.description)] = {TOTAL: kroner(line.total())}
+def _budget(document: LoadedDocument, loaded: LoadedAgreement) -> Figures:
+    """The budget's facts and the figures of its tables, as the document shows them, and
+    Landsbyggefonden's share, which its overview states."""
+    content = budget_view.shown(document, loaded)
+    found: Figures = {(fact.label,): {"": fact.value} for fact in content.facts}
+    budget = document.model
+    assert isinstance(budget, Budget)
+    total = budget.total()
+    lbf = total - local_total(list(budget.entries()))
+    found[("Landsbyggefondens andel",)] = {"": f"{share_text(lbf, total)} ({kroner(lbf)} kr.)"}
+    for section in content.sections:
+        found |= _tables(section)
     return found
 
 
-def _breakdown(
-    caption: str,
-    keys: Sequence[tuple[Hashable, str]],
-    key: Callable[[Entry], Hashable],
-    entries: Sequence[Entry],
-    years: Sequence[int],
-) -> Figures:
-    """Amounts per `key` and year with each row's share of the total, as the budget's
-    breakdown tables and the spreadsheet's overview show them."""
-    total = sum(e.amount for e in entries)
+def _tables(section: SectionView) -> Figures:
+    """Each row of the section's tables of figures, by the table's caption (or its section's
+    and sub-heading's words) and the row's own label, column by column."""
     found: Figures = {}
-    for value, label in keys:
-        chosen = [e for e in entries if key(e) == value]
-        share = share_text(sum(e.amount for e in chosen), total)
-        found[(caption, label)] = _by_year(chosen, years) | {"Andel": share}
-    found[(caption, TOTAL)] = _by_year(entries, years) | {"Andel": share_text(total, total)}
+    place: Row = (section.heading,)
+    for block in section.blocks:
+        if isinstance(block, Heading):
+            place = (section.heading, plain_text(block.spans))
+        if not isinstance(block, DataTable) or not any(block.numeric):
+            continue  # a table of names (who pays what) holds no figure
+        where = (block.caption,) if block.caption else place
+        columns = block.header[-1][1:]
+        for row in block.rows:
+            label = row[0].split("\n")[0]  # a budget line's name, less its kind under it
+            found[(*where, label)] = dict(zip(columns, row[1:], strict=True))
     return found
 
 

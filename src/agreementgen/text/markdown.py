@@ -12,10 +12,11 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
+if TYPE_CHECKING:  # the parser is imported when prose is first parsed, not with the blocks
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,9 @@ def parser() -> MarkdownIt:
     # Raw HTML is off: user text is data, so "<b>" shows as the characters "<b>".
     # A footnote reference with no definition is read as one too, so that footnote_use finds
     # it; it shows as written. Pandoc's inline notes ("^[...]") stay text.
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
     return (
         MarkdownIt("commonmark", {"html": False, "linkify": False})
         .enable("table")

@@ -248,14 +248,19 @@ def numbered(sections: Sequence[tuple[str, str, Sequence[ViewBlock]]]) -> tuple[
     )
 
 
+def period_sentence(agreement: Agreement, pack: Pack) -> str:
+    """The agreement's period on its front page, in the pack's words."""
+    period = agreement.period
+    return pack.labels.period.format(
+        start=danish.long_date(period.start), end=danish.long_date(period.end)
+    )
+
+
 def build_document(loaded: LoadedAgreement) -> Document:
     """Turn a loaded agreement into the document both renderers draw."""
     agreement, pack = loaded.agreement, loaded.pack
     labels = pack.labels
-    period = labels.period.format(
-        start=danish.long_date(agreement.period.start),
-        end=danish.long_date(agreement.period.end),
-    )
+    period = period_sentence(agreement, pack)
     return Document(
         title=pack.title,
         area_name_label=labels.area_name,

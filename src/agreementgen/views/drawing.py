@@ -147,18 +147,41 @@ def text_start(text: Text) -> float:
     return text.x - (width / 2 if text.anchor == "middle" else width)
 
 
-def rounded_top(x: float, y: float, width: float, height: float, radius: float, fill: str) -> Path:
-    """The outline of a box whose top corners are rounded (a header band of a rounded box)."""
-    r = min(radius, width / 2, height)
-    k = r * 0.5523  # a quarter circle's Bézier handles
-    return Path(
-        (
-            ("M", x, y + height),
-            ("L", x, y + r),
-            ("C", x, y + r - k, x + r - k, y, x + r, y),
-            ("L", x + width - r, y),
-            ("C", x + width - r + k, y, x + width, y + r - k, x + width, y + r),
-            ("L", x + width, y + height),
-        ),
-        fill=fill,
+Corner = Literal["top_left", "top_right", "bottom_right", "bottom_left"]
+ALL_CORNERS: frozenset[Corner] = frozenset(("top_left", "top_right", "bottom_right", "bottom_left"))
+KAPPA = 0.5523  # a quarter circle's Bézier handles, as a fraction of its radius
+
+
+def rounded_box(
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    radius: float,
+    fill: str,
+    corners: frozenset[Corner] = ALL_CORNERS,
+) -> Path:
+    """The outline of a box with the `corners` rounded, the others square: a rounded box, the
+    header band at its top or the accent bar down its left."""
+    r = min(radius, width / 2, height / 2)
+    right, bottom = x + width, y + height
+    # Clockwise from the top left: each corner, the way the outline comes in and goes out.
+    turns: tuple[tuple[Corner, Point, Point, Point], ...] = (
+        ("top_left", (x, y), (0, -1), (1, 0)),
+        ("top_right", (right, y), (1, 0), (0, 1)),
+        ("bottom_right", (right, bottom), (0, 1), (-1, 0)),
+        ("bottom_left", (x, bottom), (-1, 0), (0, -1)),
     )
+    commands: list[Command] = []
+    for name, (cx, cy), (ix, iy), (ox, oy) in turns:
+        if name not in corners or r <= 0:
+            commands.append(("L", cx, cy))
+            continue
+        start, end = (cx - ix * r, cy - iy * r), (cx + ox * r, cy + oy * r)
+        k = r * KAPPA
+        commands.append(("L", *start))
+        commands.append(
+            ("C", start[0] + ix * k, start[1] + iy * k, end[0] - ox * k, end[1] - oy * k, *end)
+        )
+    commands[0] = ("M", *commands[0][1:3])
+    return Path(tuple(commands), fill=fill)

@@ -32,14 +32,14 @@ from agreementgen.views.drawing import (
     PALE,
     RULE,
     WHITE,
+    Corner,
     Line,
-    Path,
     Picture,
     Rect,
     Shape,
     Text,
     Weight,
-    rounded_top,
+    rounded_box,
     text_width,
 )
 from agreementgen.views.picture_files import Drawing
@@ -745,6 +745,8 @@ _BOX_STYLE: dict[str, tuple[str, str, float]] = {  # fill, edge, line width
     "area": (WHITE, RULE, 0.8),
 }
 _BAR = 3.0  # width of an area's accent bar
+_TOP: frozenset[Corner] = frozenset(("top_left", "top_right"))  # a header band's corners
+_LEFT: frozenset[Corner] = frozenset(("top_left", "bottom_left"))  # an accent bar's
 _DASH = (2.7, 1.8)  # a dashed line's dashes and gaps, at 0.9 pt wide
 
 
@@ -792,23 +794,7 @@ def _box(node: Node, x: float, y: float, scale: float) -> list[Shape]:
     width, height, radius = node.width * scale, node.height * scale, _RADIUS * scale
     shapes: list[Shape] = [Rect(x, y, width, height, fill, edge, line_width * scale, radius)]
     if node.header:
-        shapes.append(rounded_top(x, y, width, node.header * scale, radius, edge))
+        shapes.append(rounded_box(x, y, width, node.header * scale, radius, edge, _TOP))
     if node.kind == "area":  # an accent bar on the left, as the focus areas' mark
-        shapes.append(_left_bar(x, y, _BAR * scale, height, radius))
+        shapes.append(rounded_box(x, y, _BAR * scale, height, radius, ACCENT, _LEFT))
     return shapes
-
-
-def _left_bar(x: float, y: float, width: float, height: float, radius: float) -> Path:
-    """A bar down the left of a rounded box, its left corners rounded as the box's."""
-    k = radius * 0.5523  # a quarter circle's Bézier handles
-    return Path(
-        (
-            ("M", x + width, y),
-            ("L", x + radius, y),
-            ("C", x + radius - k, y, x, y + radius - k, x, y + radius),
-            ("L", x, y + height - radius),
-            ("C", x, y + height - radius + k, x + radius - k, y + height, x + radius, y + height),
-            ("L", x + width, y + height),
-        ),
-        fill=ACCENT,
-    )

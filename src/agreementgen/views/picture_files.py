@@ -8,28 +8,20 @@ model: kept apart, no import runs in a circle.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 from agreementgen.views.drawing import Picture
 
 
+@dataclass(frozen=True)
 class Drawing:
     """A picture, written as PNG, SVG or PDF bytes the first time each is asked for.
 
-    Two drawings of the same picture are equal. `dpi` is the PNG's resolution.
+    Two drawings of the same picture at the same PNG resolution (`dpi`) are equal.
     """
 
-    def __init__(self, picture: Picture, *, dpi: float) -> None:
-        self.picture = picture
-        self.dpi = dpi
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Drawing) and (other.picture, other.dpi) == (
-            self.picture,
-            self.dpi,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.picture, self.dpi))
+    picture: Picture
+    dpi: float
 
     @functools.cached_property
     def png(self) -> bytes:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from agreementgen import __version__
 from agreementgen.fonts import face_file
 from agreementgen.views.drawing import (
+    KAPPA,
     Circle,
     Line,
     Path,
@@ -29,11 +30,11 @@ from agreementgen.views.drawing import (
     Rect,
     Shape,
     Text,
+    rounded_box,
     text_start,
 )
 
 _CAPS = {"butt": 0, "round": 1, "square": 2}
-_KAPPA = 0.5523  # a quarter circle's Bézier handles, as a fraction of its radius
 
 Face = tuple[bool, bool]  # bold, italic
 
@@ -120,7 +121,14 @@ def _shape(shape: Rect | Line | Polygon | Circle | Path) -> list[str]:
             "S",
         ]
     if isinstance(shape, Rect):
-        outline = _rounded(shape.x, shape.y, shape.width, shape.height, shape.radius)
+        outline = (
+            [
+                *_path(rounded_box(shape.x, shape.y, shape.width, shape.height, shape.radius, "")),
+                "h",
+            ]
+            if shape.radius > 0
+            else [f"{_num(shape.x)} {_num(shape.y)} {_num(shape.width)} {_num(shape.height)} re"]
+        )
     elif isinstance(shape, Polygon):
         outline = [*_moves(shape.points), "h"]
     elif isinstance(shape, Circle):
@@ -152,36 +160,8 @@ def _path(path: Path) -> list[str]:
     ]
 
 
-def _rounded(x: float, y: float, width: float, height: float, radius: float) -> list[str]:
-    r = min(radius, width / 2, height / 2)
-    if r <= 0:
-        return [f"{_num(x)} {_num(y)} {_num(width)} {_num(height)} re"]
-    k = r * _KAPPA
-    right, bottom = x + width, y + height
-    corners = [
-        (f"{_num(x + r)} {_num(y)} m", f"{_num(right - r)} {_num(y)} l"),
-        (
-            f"{_num(right - r + k)} {_num(y)} {_num(right)} {_num(y + r - k)}"
-            f" {_num(right)} {_num(y + r)} c",
-            f"{_num(right)} {_num(bottom - r)} l",
-        ),
-        (
-            f"{_num(right)} {_num(bottom - r + k)} {_num(right - r + k)} {_num(bottom)}"
-            f" {_num(right - r)} {_num(bottom)} c",
-            f"{_num(x + r)} {_num(bottom)} l",
-        ),
-        (
-            f"{_num(x + r - k)} {_num(bottom)} {_num(x)} {_num(bottom - r + k)}"
-            f" {_num(x)} {_num(bottom - r)} c",
-            f"{_num(x)} {_num(y + r)} l",
-        ),
-        (f"{_num(x)} {_num(y + r - k)} {_num(x + r - k)} {_num(y)} {_num(x + r)} {_num(y)} c", "h"),
-    ]
-    return [op for corner in corners for op in corner]
-
-
 def _circle(cx: float, cy: float, r: float) -> list[str]:
-    k = r * _KAPPA
+    k = r * KAPPA
     return [
         f"{_num(cx + r)} {_num(cy)} m",
         f"{_num(cx + r)} {_num(cy + k)} {_num(cx + k)} {_num(cy + r)} {_num(cx)} {_num(cy + r)} c",

@@ -23,7 +23,6 @@ from agreementgen.kinds.budget.figures import (
     year_span,
 )
 from agreementgen.kinds.budget.model import LBF, Budget, BudgetLine, CostCategory, Entry, LineArea
-from agreementgen.kinds.budget.xlsx import Sheet, workbook
 from agreementgen.source.folder import LoadedAgreement, LoadedDocument
 from agreementgen.source.packs import Pack
 from agreementgen.text.danish import long_date, number, period_text
@@ -32,6 +31,7 @@ from agreementgen.views.columns import amount_width
 from agreementgen.views.document import (
     DataTable,
     Fact,
+    SimpleDocument,
     View,
     ViewBlock,
     finish_table,
@@ -77,6 +77,47 @@ class _Budget:
 
 def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
     """Return the budget's view, with the spreadsheet and the key figures for the manifest."""
+    # openpyxl only where the spreadsheet is made: `diff` reads the document alone (shown).
+    from agreementgen.kinds.budget.xlsx import Sheet, workbook
+
+    content, b = _document(document, loaded, assumptions=True)
+    agreement = loaded.agreement
+    sheet = Sheet(
+        title=TITLE,
+        subtitle=agreement.area_name,
+        period=period_text(agreement.period.start, agreement.period.end),
+        notice=content.notice,
+        years=tuple(b.years),
+        sources=tuple(b.sources),
+        areas=tuple(area_label(a, b.pack) for a in b.areas),
+        categories=tuple(c.label for c in _categories(b.budget)),
+        lines=tuple(b.budget.lines),
+        area_labels={a.value: area_label(a, b.pack) for a in LineArea},
+    )
+    return View(
+        stem=TITLE,
+        document=content,
+        sources=(document.name, loaded.source.name),
+        extras={XLSX: workbook(sheet)},
+        summary=_summary(b),
+    )
+
+
+def shown(document: LoadedDocument, loaded: LoadedAgreement) -> SimpleDocument:
+    """The budget document's facts and tables as its view shows them, for `diff` to compare:
+    without the spreadsheet and the assumptions' prose, which diff compares in the YAML."""
+    return _document(document, loaded, assumptions=False)[0]
+
+
+def _categories(budget: Budget) -> list[CostCategory]:
+    """The cost categories the lines use, in their fixed order."""
+    return [c for c in CostCategory if any(line.category is c for line in budget.lines)]
+
+
+def _document(
+    document: LoadedDocument, loaded: LoadedAgreement, *, assumptions: bool
+) -> tuple[SimpleDocument, _Budget]:
+    """The budget's document and the figures it is made of."""
     budget = document.model
     assert isinstance(budget, Budget)
     agreement, pack = loaded.agreement, loaded.pack
@@ -92,7 +133,6 @@ def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
         sources(budget, agreement),
         [area for area in LineArea if area in used],
     )
-    categories = [c for c in CostCategory if any(line.category is c for line in budget.lines)]
     activity_names = {k: a.name for k, a in activities(loaded).items()}
     sections = numbered(
         [
@@ -116,7 +156,7 @@ def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
                 [
                     _breakdown(
                         b,
-                        [(c, c.label) for c in categories],
+                        [(c, c.label) for c in _categories(budget)],
                         lambda e: e.line.category,
                         "Udgiftstype",
                         "Udgifter fordelt på udgiftstyper (kr.)",
@@ -129,7 +169,7 @@ def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
             (
                 "assumptions",
                 "Budgetforudsætninger",
-                list(view_blocks(budget.assumptions, loaded)),
+                list(view_blocks(budget.assumptions, loaded)) if assumptions else [],
             ),
         ]
     )
@@ -141,25 +181,7 @@ def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
         illustrative=budget.illustrative,
         own_layout=True,
     )
-    sheet = Sheet(
-        title=TITLE,
-        subtitle=agreement.area_name,
-        period=period_text(period.start, period.end),
-        notice=content.notice,
-        years=tuple(years),
-        sources=tuple(b.sources),
-        areas=tuple(area_label(a, pack) for a in b.areas),
-        categories=tuple(c.label for c in categories),
-        lines=tuple(budget.lines),
-        area_labels={a.value: area_label(a, pack) for a in LineArea},
-    )
-    return View(
-        stem=TITLE,
-        document=content,
-        sources=(document.name, loaded.source.name),
-        extras={XLSX: workbook(sheet)},
-        summary=_summary(b),
-    )
+    return content, b
 
 
 # -- the parts ------------------------------------------------------------------------------
