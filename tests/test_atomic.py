@@ -12,7 +12,7 @@ import pytest
 
 from agreementgen.build import pipeline as build_module
 from agreementgen.build.outputs import Output
-from agreementgen.build.pipeline import build_agreements
+from agreementgen.build.pipeline import FORMATS, BuildResult, build_agreements
 from agreementgen.errors import Severity
 
 from .helpers import DATA, ROOT, copy_agreement
@@ -32,14 +32,20 @@ def _strays(out: Path) -> list[str]:
 
 
 @pytest.fixture
-def two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project with two agreements, built once as HTML."""
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty project, the current folder, without SOURCE_DATE_EPOCH."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    copy_agreement(DATA / "demo", tmp_path / "agreements", "alpha")
-    copy_agreement(DATA / "demo", tmp_path / "agreements", "beta")
-    build_agreements([], out=Path("output"), formats=("html",), jobs=1)
     return tmp_path
+
+
+@pytest.fixture
+def two(project: Path) -> Path:
+    """A project with two agreements, built once as HTML."""
+    copy_agreement(DATA / "demo", project / "agreements", "alpha")
+    copy_agreement(DATA / "demo", project / "agreements", "beta")
+    build_agreements([], out=Path("output"), formats=("html",), jobs=1)
+    return project
 
 
 def _touch(project: Path, name: str) -> None:
@@ -120,28 +126,41 @@ def test_the_next_build_removes_what_a_dead_build_left(two: Path) -> None:
     assert result.unchanged == [out / "alpha", out / "beta"]
 
 
-@pytest.mark.slow
-def test_the_agreements_built_in_parallel_are_those_built_one_by_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    copy_agreement(ROOT / "agreements" / "example", tmp_path / "agreements")
-    copy_agreement(DATA / "demo", tmp_path / "agreements")
-    serial = build_agreements([], out=Path("serial"), formats=("docx", "html"), jobs=1)
-    parallel = build_agreements([], out=Path("parallel"), formats=("docx", "html"), jobs=2)
-    assert (
-        [p.name for p in serial.folders]
-        == [p.name for p in parallel.folders]
-        == [
-            "demo",
-            "example",
-        ]
+def _built_both_ways(
+    project: Path, agreements: list[Path], formats: tuple[str, ...]
+) -> tuple[BuildResult, BuildResult]:
+    """Build `agreements` in `project` on one process (serial/) and on two (parallel/)."""
+    for folder in agreements:
+        copy_agreement(folder, project / "agreements")
+    return (
+        build_agreements([], out=Path("serial"), formats=formats, jobs=1),
+        build_agreements([], out=Path("parallel"), formats=formats, jobs=2),
     )
+
+
+@pytest.mark.slow
+def test_the_agreements_built_in_parallel_are_those_built_one_by_one(project: Path) -> None:
+    agreements = [ROOT / "agreements" / "example", DATA / "demo"]
+    serial, parallel = _built_both_ways(project, agreements, ("docx", "html"))
+    assert [p.name for p in serial.folders] == [p.name for p in parallel.folders]
+    assert [p.name for p in parallel.folders] == ["demo", "example"]
     assert sorted(d.format() for d in serial.problems) == sorted(
         d.format() for d in parallel.problems
     )
     assert _snapshot(Path("serial")) == _snapshot(Path("parallel"))
+
+
+@pytest.mark.slow
+def test_one_agreements_documents_rendered_on_two_processes_are_those_rendered_in_one(
+    project: Path,
+) -> None:
+    serial, parallel = _built_both_ways(project, [ROOT / "agreements" / "example"], FORMATS)
+    assert serial.folders == [Path("serial/example")]
+    assert parallel.folders == [Path("parallel/example")]
+    assert [d.format() for d in serial.problems] == [d.format() for d in parallel.problems]
+    files = _snapshot(Path("parallel"))
+    assert {Path(name).suffix for name in files} >= {".docx", ".html", ".pdf", ".xlsx", ".png"}
+    assert _snapshot(Path("serial")) == files
 
 
 def _processes_mentioning(text: str) -> list[int]:
@@ -210,7 +229,7 @@ def test_sigterm_while_rendering_pdfs_leaves_the_previous_output_and_no_process(
 # waits for the rest of it; the build must still stop.
 _HALF_A_RESULT = """
 import multiprocessing, os, signal, struct, time
-from agreementgen.build.processes import worker_pool
+from agreementgen.processes import worker_pool
 
 def half_a_result():
     os.write(POOL._result_queue._writer.fileno(), struct.pack("!i", 1000))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from agreementgen.kinds.milestones import timeline
+from agreementgen.views import orgchart
 from agreementgen.views.drawing import (
     ACCENT,
     HEAD,
@@ -21,12 +24,18 @@ from agreementgen.views.drawing import (
     Picture,
     Polygon,
     Rect,
+    Shape,
     Text,
     rounded_box,
     text_width,
 )
 from agreementgen.views.picture_files import Drawing
-from tests.helpers import require_tool
+from tests.helpers import load, require_tool
+from tests.rulecase import EXAMPLE
+from tests.test_kind_milestones import _chart
+from tests.test_timeline_picture import VIBORG
+from tests.test_timeline_picture import _box as text_box
+from tests.test_timeline_picture import _overlap as overlap
 
 SVG = "{http://www.w3.org/2000/svg}"
 NAME = 'Ærø <&"> Østjylland'
@@ -154,3 +163,58 @@ def test_a_rounded_box_rounds_only_the_corners_it_is_asked_for() -> None:
     assert {(13.0, 20.0), (10.0, 23.0), (87.0, 20.0), (90.0, 23.0)} <= set(ends)
     square = rounded_box(0, 0, 10, 10, 0.0, ACCENT)
     assert [command[-2:] for command in square.commands] == [(0, 0), (10, 0), (10, 10), (0, 10)]
+
+
+# -- shapes never cover a text -------------------------------------------------------------
+# The PNG writer paints the texts after every shape (views/picture_png.py): the same picture
+# only as long as no shape drawn after a text lies over it.
+
+
+def _boxes(shape: Shape) -> list[tuple[float, float, float, float]]:
+    """Where a shape paints: its box, or each of a line's segments' boxes."""
+    if isinstance(shape, Rect):
+        return [(shape.x, shape.y, shape.x + shape.width, shape.y + shape.height)]
+    if isinstance(shape, Circle):
+        return [(shape.cx - shape.r, shape.cy - shape.r, shape.cx + shape.r, shape.cy + shape.r)]
+    if isinstance(shape, Line):
+        half = shape.width / 2
+        return [
+            (
+                min(a[0], b[0]) - half,
+                min(a[1], b[1]) - half,
+                max(a[0], b[0]) + half,
+                max(a[1], b[1]) + half,
+            )
+            for a, b in itertools.pairwise(shape.points)
+        ]
+    points = shape.points if isinstance(shape, Polygon) else [c[-2:] for c in shape.commands]
+    xs, ys = zip(*points, strict=True)
+    return [(min(xs), min(ys), max(xs), max(ys))]
+
+
+def _covered_texts(picture: Picture) -> list[tuple[Text, Shape]]:
+    shapes = picture.shapes
+    return [
+        (text, later)
+        for i, text in enumerate(shapes)
+        if isinstance(text, Text)
+        for later in shapes[i + 1 :]
+        if not isinstance(later, Text)
+        and any(overlap(text_box(text), box) for box in _boxes(later))
+    ]
+
+
+@pytest.mark.parametrize("folder", [VIBORG, EXAMPLE], ids=["viborg", "example"])
+def test_no_shape_is_drawn_over_a_text(folder: Path) -> None:
+    loaded = load(folder)
+    chart = orgchart.draw(loaded.agreement, loaded.pack)
+    for picture in (chart.drawing.picture, chart.page.picture, timeline.picture(_chart(folder))):
+        assert _covered_texts(picture) == []
+
+
+def test_the_check_for_covered_texts_sees_a_covered_text() -> None:
+    text = Text(10, 20, "Bestyrelsen", 10.0)
+    assert _covered_texts(Picture(100, 40, (text, Rect(12, 12, 5, 5, "#000000")))) == [
+        (text, Rect(12, 12, 5, 5, "#000000"))
+    ]
+    assert _covered_texts(Picture(100, 40, (Rect(12, 12, 5, 5, "#000000"), text))) == []

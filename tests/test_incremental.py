@@ -48,6 +48,8 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real(document, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render_docx_module, "render_docx", spy)
+    # Render in this process, where the spy listens, not on a worker per core.
+    monkeypatch.setattr(build_module, "cpus", lambda: 1)
     return titles
 
 

@@ -38,6 +38,7 @@ TOP = {
     "agreementgen.files": "foundation",
     "agreementgen.fonts": "foundation",
     "agreementgen.language": "foundation",
+    "agreementgen.processes": "foundation",
     "agreementgen.report": "foundation",
     "agreementgen.cli": "cli",
     "agreementgen.__main__": "cli",

@@ -3,15 +3,19 @@
 import subprocess
 from collections.abc import Iterator
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
+from ruamel.yaml import YAML
 
 from agreementgen.errors import Diagnostic
-from agreementgen.source import load
+from agreementgen.source import load, packs
 from agreementgen.source.fast_yaml import read_tree
 from agreementgen.source.load import Source, load_yaml, yaml_parser
+from agreementgen.source.model import TemplatePack
+from agreementgen.source.packs import load_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -212,3 +216,9 @@ def test_decimal_numbers_keep_their_written_decimals(tmp_path: Path) -> None:
     assert source is not None
     assert source.data == {"a": Decimal("2.00"), "b": Decimal("-0.50"), "c": [Decimal("1.10")]}
     assert str(source.data["a"]) == "2.00"
+
+
+@pytest.mark.parametrize("pack_id", list(TemplatePack), ids=lambda p: p.value)
+def test_a_template_pack_reads_as_ruamels_safe_loader_reads_it(pack_id: TemplatePack) -> None:
+    text = resources.files(packs).joinpath(f"{pack_id.value}.yaml").read_text("utf-8")
+    assert load_pack(pack_id) == packs.Pack.model_validate(YAML(typ="safe", pure=True).load(text))

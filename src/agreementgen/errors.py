@@ -138,6 +138,10 @@ class InputError(AgreementError):
             tr("aborted with {summary}").format(summary=count_summary(self.diagnostics))
         )
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Diagnostic]]]:
+        # Sent back from a worker process as its diagnostics, not as its message.
+        return (InputError, (self.diagnostics,))
+
 
 class RenderError(AgreementError):
     """A template could not be rendered."""

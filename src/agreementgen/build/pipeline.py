@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 from agreementgen.build import incremental
 from agreementgen.build.fixed_text import fixed_text_problems
 from agreementgen.build.outputs import EXTRA, Output, document_date, package, upload_problems
-from agreementgen.build.processes import cpus, render_pdfs, signals_as_interrupts, worker_pool
 from agreementgen.build.progress import Listener, rendering, reporting
 from agreementgen.build.staging import fill, new_staging, publish, recover
 from agreementgen.errors import (
@@ -47,6 +46,7 @@ from agreementgen.files import (
     with_core_dates,
 )
 from agreementgen.kinds import AGREEMENT
+from agreementgen.processes import cpus, fork_map, signals_as_interrupts, worker_pool
 from agreementgen.source.templates import (
     AGREEMENT_DOCX,
     AGREEMENT_HTML,
@@ -214,7 +214,9 @@ def _build_all(
     staged: dict[str, Path] = {}
     failed: set[str] = set()
     existed = job.out.exists()
-    context = multiprocessing.get_context("fork") if workers >= 2 else None
+    # Steps travel through a queue when anything renders in worker processes: several
+    # agreements at once, or one agreement's documents on the cores.
+    context = multiprocessing.get_context("fork") if max(workers, cpus) >= 2 else None
     try:
         with reporting(progress, len(tasks), context) as finished:
             _collect(tasks, job, workers, cpus, problems, staged, failed, finished, blocked)
@@ -249,7 +251,7 @@ def _collect(
     """Build `tasks` and stage each one's files in `staged` as it comes; note in `failed`
     the ids of those with errors."""
     outcomes = _outcomes(
-        tasks, job, workers, pdf_workers=cpus if workers == 1 else 1, aborted=blocked
+        tasks, job, workers, document_workers=cpus if workers == 1 else 1, aborted=blocked
     )
     with contextlib.closing(outcomes):
         for outcome in outcomes:
@@ -277,7 +279,7 @@ def _aborted() -> bool:
     return bool(_ABORT.is_set())
 
 
-def _build_one(task: _Task, job: _Job, pdf_workers: int = 1) -> _Outcome:
+def _build_one(task: _Task, job: _Job, workers: int = 1) -> _Outcome:
     """Read, check and render one agreement (in a worker process, or in the parent)."""
     import jinja2
 
@@ -307,12 +309,11 @@ def _build_one(task: _Task, job: _Job, pdf_workers: int = 1) -> _Outcome:
             final=job.final,
             when=when,
             previous=previous,
-            pdf_workers=pdf_workers,
+            workers=workers,
             warnings=problems,
         )
     except jinja2.TemplateError as exc:
-        where = f"{getattr(exc, 'name', None) or 'template'}:{getattr(exc, 'lineno', 0) or 0}"
-        return _Outcome(task.ident, problems, failure=f"{where}: {exc} (while rendering {item.id})")
+        return _Outcome(task.ident, problems, failure=template_failure(exc, item.id))
     except InputError as exc:
         return _Outcome(task.ident, [*problems, *exc.diagnostics])
     except AgreementError as exc:
@@ -351,18 +352,19 @@ def render_agreement(
     final: bool = False,
     when: datetime.datetime | None = None,
     previous: incremental.Previous | None = None,
-    pdf_workers: int = 1,
+    workers: int = 1,
     warnings: list[Diagnostic] | None = None,
 ) -> list[Output]:
     """Render every document of one agreement in the requested formats.
 
     With `previous`, a document whose inputs are those recorded there keeps the bytes of its
     files, and is neither laid out nor rendered. `when` is the documents' date (default: the
-    agreement's); `pdf_workers` the processes that may lay out PDFs. `warnings` gets the
-    resources a page's templates asked the PDF to read and it may not (AG191); a kept PDF
-    brings those its previous build reported.
+    agreement's). The documents are rendered on up to `workers` processes, each a whole
+    document: its view, its Word file, its page and the PDF laid out from it. `warnings`
+    gets the resources a page's templates asked the PDF to read and it may not (AG191); a
+    kept PDF brings those its previous build reported.
     """
-    from agreementgen.render.problems import REFUSED, refused_resources
+    from agreementgen.render.problems import REFUSED
 
     when = when or document_date(item.agreement)
     plans = [
@@ -375,9 +377,19 @@ def render_agreement(
         for plan in incremental.plans(item, final=final, when=when)
     ]
     missing = [source for source, _, _, kept in plans if kept is None]
-    views = document_views(item, missing) if missing else {}
+    old = {
+        source: {o.role: o for o in _kept(previous, source, digest, formats, partial=True) or []}
+        for source, _, digest, kept in plans
+        if kept is None
+    }
+
+    def render(source: str) -> _Rendered:
+        return _render_document(item, source, formats, old[source], when)
+
+    rendered = dict(zip(missing, fork_map(render, missing, workers=workers), strict=True))
     outputs: list[Output] = []
-    pending_pdfs: list[tuple[Output, str, View]] = []
+    pdfs: list[Output] = []  # a new PDF comes after every other file
+    new_refused: list[Diagnostic] = []
     for source, depends_on, digest, kept in plans:
 
         def traced(output: Output) -> Output:
@@ -386,28 +398,69 @@ def render_agreement(
         if kept is not None:
             outputs += [traced(o) for o in kept]
             continue
-        logger.info("%s: rendering %s", item.id, source)
-        rendering(item.id, views[source].stem)
-        old = {o.role: o for o in _kept(previous, source, digest, formats, partial=True) or []}
-        new, pdf = _render_view(views[source], formats, old, when, item.folder)
-        outputs += [traced(o) for o in new]
-        if pdf is not None:
-            pending_pdfs.append((traced(pdf[0]), pdf[1], views[source]))
+        done = rendered[source]
+        outputs += [traced(o) for o in done.files]
+        pdfs += [traced(done.pdf)] if done.pdf is not None else []
+        new_refused += done.refused
     refused: list[Diagnostic] = []
-    # The PDFs so far are kept ones, laid out from the same inputs: their warnings stand.
+    # The PDFs kept are laid out from the same inputs: their warnings stand.
     if previous is not None and any(o.role == "pdf" for o in outputs):
         refused += [w for w in previous.warnings(item.folder) if w.code == REFUSED]
-    laid_out = render_pdfs([html for _, html, _ in pending_pdfs], workers=pdf_workers)
-    for (output, _, view), page in zip(pending_pdfs, laid_out, strict=True):
-        outputs.append(replace(output, data=page.data))
-        document = view.document
-        refused += refused_resources(page.refused, templates=document.templates, document=document)
+    refused += new_refused
     if warnings is not None:
         warnings += dict.fromkeys(refused)
     logger.info(
         "%s: %d documents rendered, %d kept", item.id, len(missing), len(plans) - len(missing)
     )
-    return outputs
+    return outputs + pdfs
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """A document's files (new, or kept from the last build), its new PDF, and the resources
+    that PDF was refused (AG191)."""
+
+    files: list[Output]
+    pdf: Output | None = None
+    refused: list[Diagnostic] = field(default_factory=list)
+
+
+def _render_document(
+    item: LoadedAgreement,
+    source: str,
+    formats: Sequence[str],
+    old: Mapping[str, Output],
+    when: datetime.datetime,
+) -> _Rendered:
+    """Render the document of `source` in the formats `old` does not hold.
+
+    A template's error becomes an AgreementError, which travels from a worker process as it
+    is (jinja2's own errors do not survive being sent back).
+    """
+    import jinja2
+
+    from agreementgen.render.html import lay_out
+    from agreementgen.render.problems import refused_resources
+
+    try:
+        view = document_views(item, [source])[source]
+        logger.info("%s: rendering %s", item.id, source)
+        rendering(item.id, view.stem)
+        files, pdf = _render_view(view, formats, old, when, item.folder)
+        if pdf is None:
+            return _Rendered(files)
+        page = lay_out(pdf[1])
+        document = view.document
+        refused = refused_resources(page.refused, templates=document.templates, document=document)
+        return _Rendered(files, replace(pdf[0], data=page.data), refused)
+    except jinja2.TemplateError as exc:
+        raise AgreementError(template_failure(exc, item.id)) from exc
+
+
+def template_failure(exc: Exception, ident: str) -> str:
+    """What a build says of a template that failed while rendering agreement `ident`."""
+    where = f"{getattr(exc, 'name', None) or 'template'}:{getattr(exc, 'lineno', 0) or 0}"
+    return f"{where}: {exc} (while rendering {ident})"
 
 
 def _render_view(
@@ -504,12 +557,12 @@ def _kept(
 
 
 def _outcomes(
-    tasks: Sequence[_Task], job: _Job, workers: int, *, pdf_workers: int, aborted: bool
+    tasks: Sequence[_Task], job: _Job, workers: int, *, document_workers: int, aborted: bool
 ) -> Generator[_Outcome, None, None]:
     """Build each task, in this process or on `workers` processes, yielding as they finish.
 
-    Each worker builds whole agreements; a single agreement lays out its PDFs on a pool of
-    its own instead, so that pools are never nested.
+    Each worker builds whole agreements; a single agreement renders its documents on
+    `document_workers` processes of its own instead, so that pools are never nested.
     """
     global _ABORT
     if workers < 2:
@@ -517,7 +570,7 @@ def _outcomes(
         if aborted:
             _ABORT.set()
         for task in tasks:
-            yield _build_one(task, job, pdf_workers)
+            yield _build_one(task, job, document_workers)
         return
     context = multiprocessing.get_context("fork")
     _ABORT = context.Event()
@@ -534,12 +587,11 @@ def _outcomes(
 def _preload(formats: Sequence[str]) -> None:
     """Import what every worker needs before forking: the workers share one copy of it, and
     each starts at once instead of importing (every agreement has an organisation diagram,
-    painted with Pillow and its PDF's font subset with fontTools)."""
-    from fontTools import subset  # type: ignore[import-untyped]  # noqa: F401
+    painted with Pillow, and its PDF with our own font subset)."""
     from PIL import ImageDraw  # noqa: F401
 
     from agreementgen.kinds import KINDS
-    from agreementgen.views import orgchart  # noqa: F401
+    from agreementgen.views import orgchart, picture_pdf  # noqa: F401
 
     for kind in KINDS[1:]:
         importlib.import_module(kind.view)

@@ -11,8 +11,8 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from agreementgen.build.processes import signals_deferred
 from agreementgen.errors import display_path
+from agreementgen.processes import signals_deferred
 
 logger = logging.getLogger(__name__)
 

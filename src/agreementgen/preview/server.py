@@ -25,11 +25,11 @@ from typing import Any, TypeVar
 import uvicorn
 import watchfiles
 
-from agreementgen.build.processes import signals_as_interrupts
 from agreementgen.errors import AgreementError, InputError, display_path
 from agreementgen.language import tr
 from agreementgen.preview.app import Hub, create_app
 from agreementgen.preview.state import Preview
+from agreementgen.processes import signals_as_interrupts
 from agreementgen.source.folder import find_agreements
 from agreementgen.source.names import AGREEMENT_FILE
 

@@ -24,6 +24,7 @@ import functools
 import io
 import itertools
 import re
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -43,7 +44,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from agreementgen.errors import InputError
-from agreementgen.files import office_file
+from agreementgen.files import docx_file
 from agreementgen.language import N_
 from agreementgen.render.problems import MissingStyle, unclosed_tags, word_problem
 from agreementgen.render.templating import environment_of, keep_underscores
@@ -127,6 +128,30 @@ CONTENT_STYLES: tuple[tuple[str, WD_STYLE_TYPE], ...] = (
 )
 
 
+def _template_source(path: Path) -> str | io.BytesIO:
+    """The Word template at `path`, held once per process with its parts uncompressed.
+
+    Every document inflated the template's parts again, the embedded fonts (a megabyte)
+    among them. A file that is no readable zip is left to python-docx, which says why.
+    """
+    try:
+        stat = path.stat()
+        return io.BytesIO(_uncompressed(path, stat.st_mtime_ns, stat.st_size))
+    except Exception:  # python-docx reads it again, and names the problem
+        return str(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _uncompressed(path: Path, _mtime: int, _size: int) -> bytes:
+    """The zip at `path` with every entry stored, not compressed (the time and size make a
+    changed template a new entry)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w") as stored:
+        for info in source.infolist():
+            stored.writestr(info.filename, source.read(info))
+    return buffer.getvalue()
+
+
 def render_docx(
     document: Document | SimpleDocument,
     *,
@@ -148,7 +173,7 @@ def render_docx(
     name = AGREEMENT_DOCX if agreement else DOCUMENT_DOCX
     templates = document.templates
     path = template or templates.path(name)
-    tpl = DocxTemplate(str(path))
+    tpl = DocxTemplate(_template_source(path))
     try:
         writer = _Writer(tpl.get_docx())  # reads the template, once
         if templates.is_own(path) and (problems := unclosed_tags(tpl.docx, path)):
@@ -171,7 +196,7 @@ def render_docx(
     _set_properties(
         tpl.docx.core_properties, document.title, _subject(document), when or FIXED_TIME
     )
-    return office_file(tpl.save)
+    return docx_file(tpl.docx)
 
 
 def _subject(document: Document | SimpleDocument) -> str:

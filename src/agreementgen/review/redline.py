@@ -39,8 +39,9 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from agreementgen.errors import Diagnostic, InputError, Severity
-from agreementgen.files import destination_problems, office_file, output_errors, write_atomic
+from agreementgen.files import destination_problems, docx_file, output_errors, write_atomic
 from agreementgen.language import tr
+from agreementgen.processes import cpus, fork_map
 from agreementgen.review.diff import align
 from agreementgen.review.revisions import (
     WORKTREE_LABEL,
@@ -184,20 +185,30 @@ def _redlines(
     old: dict[str, View], new: dict[str, View], *, author: str, date: str
 ) -> Iterator[tuple[str, str, bytes]]:
     """The redline of each document (by its file in the folder) that differs between the
-    views of two revisions: the new revision's documents in order, then the removed ones."""
+    views of two revisions: the new revision's documents in order, then the removed ones.
+
+    The documents are rendered and compared on a process per core.
+    """
     from agreementgen.render.word import render_docx
 
-    for name in [*new, *(n for n in old if n not in new)]:
+    names = [
+        name
+        for name in [*new, *(n for n in old if n not in new)]
+        # The same content renders to the same file.
+        if name not in old or name not in new or old[name].document != new[name].document
+    ]
+
+    def redline(name: str) -> bytes | None:
         before, after = old.get(name), new.get(name)
-        if before is not None and after is not None and before.document == after.document:
-            continue  # the same content renders to the same file
-        change = ADDED if before is None else REMOVED if after is None else CHANGED
-        marked = redline_docx(
+        return redline_docx(
             render_docx(before.document) if before is not None else None,
             render_docx(after.document) if after is not None else None,
             author=author,
             date=date,
         )
+
+    for name, marked in zip(names, fork_map(redline, names, workers=cpus()), strict=True):
+        change = ADDED if name not in old else REMOVED if name not in new else CHANGED
         if marked is not None:
             yield name, change, marked
 
@@ -335,7 +346,7 @@ def redline_docx(old: bytes | None, new: bytes | None, *, author: str, date: str
     numbering.finish()
     if marks.count == 0:
         return None
-    return office_file(new_doc.save)
+    return docx_file(new_doc)
 
 
 def _story_parts(old_doc: Any, new_doc: Any) -> list[tuple[Any, Any]]:

@@ -6,7 +6,7 @@ text by construction: Danish formatting, fixed LBF text and generated tables hap
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -185,8 +185,32 @@ class View:
     stem: str
     document: Document | SimpleDocument
     sources: tuple[str, ...]
-    extras: dict[str, bytes] = field(default_factory=dict)
+    extras: Mapping[str, bytes] = field(default_factory=dict)
     summary: dict[str, object] = field(default_factory=dict)
+
+
+class Extras(Mapping[str, bytes]):
+    """A view's further files by name, each made when it is first read, then kept.
+
+    Their names are known at once (the manifest, the preview's list of files); their bytes
+    only when a build writes them: a redline or a preview of the page never pays for the
+    budget's workbook (openpyxl) or the organisation diagram's PNG and PDF.
+    """
+
+    def __init__(self, makers: Mapping[str, Callable[[], bytes]]) -> None:
+        self._makers = dict(makers)
+        self._made: dict[str, bytes] = {}
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self._made:
+            self._made[name] = self._makers[name]()
+        return self._made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
 
 
 def figure_files(document: Document, folder: Path) -> tuple[str, ...]:

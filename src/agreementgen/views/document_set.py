@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 from agreementgen.kinds import AGREEMENT
 from agreementgen.source.folder import LoadedAgreement
-from agreementgen.views.document import View, build_document, figure_files
+from agreementgen.views.document import Extras, View, build_document, figure_files
 from agreementgen.views.orgchart import NAME as ORG_CHART_NAME
 from agreementgen.views.orgchart import draw_once
 
@@ -23,7 +23,12 @@ def document_views(item: LoadedAgreement, names: Collection[str] | None = None) 
         document = build_document(item)
         chart = draw_once(item.agreement, item.pack)
         sources = (item.source.name, *figure_files(document, item.folder))
-        extras = {f"{ORG_CHART_NAME}.pdf": chart.pdf, f"{ORG_CHART_NAME}.png": chart.png}
+        extras = Extras(
+            {
+                f"{ORG_CHART_NAME}.pdf": lambda: chart.pdf,
+                f"{ORG_CHART_NAME}.png": lambda: chart.png,
+            }
+        )
         views[item.source.name] = View(AGREEMENT.title, document, sources, extras)
     for loaded_document in item.documents:
         if names is None or loaded_document.name in names:

@@ -1,7 +1,8 @@
-"""The advance widths of Source Sans Pro's faces, read from the package's font files.
+"""Source Sans Pro's faces as the package ships them: each file and its metrics, read once.
 
-Table columns (views/columns.py) and the drawings (views/drawing.py) measure text with them,
-so both agree with what Word, the PDF and the pictures set.
+Table columns (views/columns.py) and the drawings (views/drawing.py) measure text with the
+advance widths, so both agree with what Word, the PDF and the pictures set; the pictures'
+PDF (views/picture_pdf.py) embeds the files.
 """
 
 from __future__ import annotations
@@ -9,19 +10,29 @@ from __future__ import annotations
 import functools
 
 from agreementgen.fonts import face_file
+from agreementgen.views import truetype
+
+
+@functools.cache
+def face_bytes(bold: bool = False, italic: bool = False) -> bytes:
+    """The face's font file."""
+    return face_file(bold=bold, italic=italic).read_bytes()
+
+
+@functools.cache
+def face_metrics(bold: bool = False, italic: bool = False) -> truetype.Metrics:
+    """The face's names, vertical metrics, character map and advances (a millisecond)."""
+    return truetype.metrics(face_bytes(bold, italic))
 
 
 @functools.cache
 def advances(bold: bool = False, italic: bool = False) -> tuple[dict[int, int], int, int]:
     """The face's advance width of each character, its units per em and the advance to
-    assume for a character it lacks. Read once per process (about 10 ms a face)."""
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
-
-    font = TTFont(face_file(bold=bold, italic=italic), lazy=True)
-    metrics = font["hmtx"].metrics
-    widths = {code: metrics[name][0] for code, name in font.getBestCmap().items()}
+    assume for a character it lacks."""
+    face = face_metrics(bold, italic)
+    widths = {code: face.advances[glyph] for code, glyph in face.cmap.items()}
     widest = max(widths.values())  # a missing glyph comes from another font: be generous
-    return widths, font["head"].unitsPerEm, widest
+    return widths, face.units_per_em, widest
 
 
 def width_units(text: str, *, bold: bool = False, italic: bool = False) -> tuple[int, int]:

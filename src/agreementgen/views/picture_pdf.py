@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from agreementgen import __version__
-from agreementgen.fonts import face_file
+from agreementgen.views import truetype
 from agreementgen.views.drawing import (
     KAPPA,
     Circle,
@@ -33,6 +32,7 @@ from agreementgen.views.drawing import (
     rounded_box,
     text_start,
 )
+from agreementgen.views.metrics import face_bytes, face_metrics
 
 _CAPS = {"butt": 0, "round": 1, "square": 2}
 
@@ -196,51 +196,25 @@ class _FaceData:
 
 @functools.cache
 def _face_data(bold: bool, italic: bool) -> _FaceData:
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
-
-    font = TTFont(face_file(bold=bold, italic=italic), lazy=True)
-    per_em: int = font["head"].unitsPerEm
-    order = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
-    metrics = font["hmtx"].metrics
-    head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
+    """The face's name, character map, widths and font descriptor."""
+    font = face_metrics(bold, italic)
 
     def thousandths(value: float) -> int:
-        return round(float(value) * 1000 / per_em)
+        return round(value * 1000 / font.units_per_em)
 
-    box = " ".join(str(thousandths(v)) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
+    box = " ".join(str(thousandths(v)) for v in font.box)
     descriptor = (
         f"/Flags {32 + (64 if italic else 0)} /FontBBox [{box}]"
-        f" /ItalicAngle {_num(font['post'].italicAngle)}"
-        f" /Ascent {thousandths(hhea.ascent)} /Descent {thousandths(hhea.descent)}"
-        f" /CapHeight {thousandths(os2.sCapHeight)} /StemV {120 if bold else 80}"
+        f" /ItalicAngle {_num(font.italic_angle)}"
+        f" /Ascent {thousandths(font.ascent)} /Descent {thousandths(font.descent)}"
+        f" /CapHeight {thousandths(font.cap_height)} /StemV {120 if bold else 80}"
     )
     return _FaceData(
-        name=font["name"].getDebugName(6),
-        cmap={code: order[name] for code, name in font.getBestCmap().items()},
-        advances={gid: thousandths(metrics[name][0]) for name, gid in order.items()},
+        name=font.postscript_name,
+        cmap=font.cmap,
+        advances={gid: thousandths(advance) for gid, advance in enumerate(font.advances)},
         descriptor=descriptor,
     )
-
-
-def _subset(face: Face, characters: frozenset[str]) -> bytes:
-    """The face's file with only the glyphs of `characters`, at their glyph ids."""
-    from fontTools import subset  # type: ignore[import-untyped]
-    from fontTools.ttLib import TTFont
-
-    options = subset.Options()
-    options.retain_gids = True  # the glyph ids are the text's codes
-    options.layout_features = []
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    font = TTFont(face_file(bold=face[0], italic=face[1]), recalcTimestamp=False)
-    for tag in ("GSUB", "GPOS", "GDEF"):  # lines are set glyph by glyph: no shaping tables,
-        del font[tag]  # which would also take fontTools half a second to read
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes={ord(char) for char in characters})
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.save(buffer)
-    return buffer.getvalue()
 
 
 def _font(writer: _Writer, face: Face, characters: set[str]) -> int:
@@ -252,7 +226,7 @@ def _font(writer: _Writer, face: Face, characters: set[str]) -> int:
         for byte in hashlib.md5(str(glyphs).encode(), usedforsecurity=False).digest()[:6]
     )
     name = f"{tag}+{data.name}"
-    program = _subset(face, frozenset(characters))
+    program = truetype.subset(face_bytes(*face), glyphs)
     file = writer.stream(program, f"/Length1 {len(program)}")
     descriptor = writer.add(
         f"<< /Type /FontDescriptor /FontName /{name} {data.descriptor}"

@@ -7,6 +7,7 @@ The layout is agreementgen's own (LBF's template is not public); the spreadsheet
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,12 +25,14 @@ from agreementgen.kinds.budget.figures import (
 )
 from agreementgen.kinds.budget.model import LBF, Budget, BudgetLine, CostCategory, Entry, LineArea
 from agreementgen.source.folder import LoadedAgreement, LoadedDocument
+from agreementgen.source.model import Agreement
 from agreementgen.source.packs import Pack
 from agreementgen.text.danish import long_date, number, period_text
 from agreementgen.text.markdown import Heading, ListBlock, Paragraph, Span
 from agreementgen.views.columns import amount_width
 from agreementgen.views.document import (
     DataTable,
+    Extras,
     Fact,
     SimpleDocument,
     View,
@@ -77,29 +80,34 @@ class _Budget:
 
 def view(document: LoadedDocument, loaded: LoadedAgreement) -> View:
     """Return the budget's view, with the spreadsheet and the key figures for the manifest."""
-    # openpyxl only where the spreadsheet is made: `diff` reads the document alone (shown).
-    from agreementgen.kinds.budget.xlsx import Sheet, workbook
-
     content, b = _document(document, loaded, assumptions=True)
-    agreement = loaded.agreement
-    sheet = Sheet(
-        title=TITLE,
-        subtitle=agreement.area_name,
-        period=period_text(agreement.period.start, agreement.period.end),
-        notice=content.notice,
-        years=tuple(b.years),
-        sources=tuple(b.sources),
-        areas=tuple(area_label(a, b.pack) for a in b.areas),
-        categories=tuple(c.label for c in _categories(b.budget)),
-        lines=tuple(b.budget.lines),
-        area_labels={a.value: area_label(a, b.pack) for a in LineArea},
-    )
     return View(
         stem=TITLE,
         document=content,
         sources=(document.name, loaded.source.name),
-        extras={XLSX: workbook(sheet)},
+        extras=Extras({XLSX: functools.partial(_spreadsheet, content, b, loaded.agreement)}),
         summary=_summary(b),
+    )
+
+
+def _spreadsheet(content: SimpleDocument, b: _Budget, agreement: Agreement) -> bytes:
+    """Budget.xlsx. openpyxl is imported only here, where the spreadsheet is made: `diff`,
+    a redline and the page's preview read the document alone."""
+    from agreementgen.kinds.budget.xlsx import Sheet, workbook
+
+    return workbook(
+        Sheet(
+            title=TITLE,
+            subtitle=agreement.area_name,
+            period=period_text(agreement.period.start, agreement.period.end),
+            notice=content.notice,
+            years=tuple(b.years),
+            sources=tuple(b.sources),
+            areas=tuple(area_label(a, b.pack) for a in b.areas),
+            categories=tuple(c.label for c in _categories(b.budget)),
+            lines=tuple(b.budget.lines),
+            area_labels={a.value: area_label(a, b.pack) for a in LineArea},
+        )
     )
 
 

@@ -8,18 +8,19 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
-    from agreementgen.render.html import LaidOut
-
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def cpus() -> int:
@@ -29,19 +30,32 @@ def cpus() -> int:
         return os.cpu_count() or 1
 
 
-def render_pdfs(htmls: Sequence[str], *, workers: int = 1) -> list[LaidOut]:
-    """Lay out HTML pages as PDFs, on up to `workers` processes when there are several.
+def fork_map(function: Callable[[T], R], items: Sequence[T], *, workers: int = 1) -> list[R]:
+    """`function` of each item, in order, on up to `workers` forked processes.
 
-    Each comes with the URLs its page was refused, as data: a worker's log is not the build's.
+    The workers inherit `function` and `items` as they are when the pool forks (a closure,
+    models that do not pickle) and the modules loaded by then; only the results travel back.
     """
-    from agreementgen.render.html import lay_out
-
-    workers = min(workers, len(htmls))
+    workers = min(workers, len(items))
     if workers < 2:
-        return [lay_out(html) for html in htmls]
-    # Fork: the workers inherit the loaded modules instead of importing WeasyPrint again.
-    with worker_pool(workers, multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(lay_out, htmls))
+        return [function(item) for item in items]
+    global _forked
+    _forked = (function, items)
+    try:
+        with worker_pool(workers, multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_call_forked, range(len(items))))
+    finally:
+        _forked = None
+
+
+# What the forked workers of fork_map call: set before the pool forks.
+_forked: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def _call_forked(index: int) -> Any:
+    assert _forked is not None, "set before the pool forked"
+    function, items = _forked
+    return function(items[index])
 
 
 @contextlib.contextmanager
