@@ -16,7 +16,14 @@ import pytest
 from agreementgen.build.outputs import document_date
 from agreementgen.build.pipeline import build_agreements
 from agreementgen.errors import AgreementError
-from agreementgen.files import ZIP_TIME, restamp_zip, source_date_epoch, with_core_dates
+from agreementgen.files import (
+    ZIP_TIME,
+    docx_file,
+    restamp_zip,
+    source_date_epoch,
+    stable_zip,
+    with_core_dates,
+)
 
 from .helpers import ROOT, copy_agreement, load, not_an_example
 
@@ -178,3 +185,43 @@ def test_the_output_does_not_depend_on_where_the_build_runs(
     assert _hashes(tmp_path / "one") == _hashes(tmp_path / "two")
     checklist = (tmp_path / "one/demo/Upload-tjekliste.md").read_text("utf-8")
     assert "```text\nagreement.yaml:" in checklist
+
+
+def _zipfile_bytes(files: list[tuple[str, bytes]]) -> bytes:
+    """The archive Python's zipfile writes of `files`, with the times and modes we fix."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def test_our_zip_writer_writes_what_pythons_zipfile_writes() -> None:
+    # A large entry twice (kept compressed for the second time), a name that is not ASCII
+    # (zipfile marks it UTF-8), an empty entry.
+    font = os.urandom(20_000) + b"a" * 50_000
+    files = [
+        ("[Content_Types].xml", b"<Types/>"),
+        ("word/fonts/font1.odttf", font),
+        ("Delaftale - Beskæftigelse.docx", "æøå".encode()),
+        ("empty", b""),
+    ]
+    assert stable_zip(files) == _zipfile_bytes(files)
+    assert stable_zip(files[1:2]) == _zipfile_bytes(files[1:2])
+    with zipfile.ZipFile(io.BytesIO(stable_zip(files))) as archive:
+        assert archive.testzip() is None
+        assert archive.read("word/fonts/font1.odttf") == font
+
+
+def test_a_word_file_is_what_python_docx_saves_restamped() -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Sammenhængskraft og medborgerskab")
+    saved = io.BytesIO()
+    document.save(saved)
+    assert docx_file(document) == restamp_zip(saved.getvalue())
