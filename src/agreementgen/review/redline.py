@@ -281,28 +281,16 @@ def _views(
     repo: Repository, revision: Revision, folder: str, scratch: Path, target: _Target
 ) -> tuple[dict[str, View], list[Diagnostic]]:
     """Load an agreement folder at a revision and make the views of the documents asked for,
-    by their paths inside the folder, as the build makes them (each kind's `view` module).
-
-    The agreement's own view is made here without the files a build writes beside it (the
-    organisation diagram as PDF and PNG): a redline only renders the document.
-    """
-    from agreementgen.kinds import AGREEMENT
-    from agreementgen.views.document import View, build_document
+    by their paths inside the folder, as the build makes them. A redline renders only the
+    documents: the files a build writes beside them (Budget.xlsx, the organisation diagram)
+    are made when read, so never here."""
     from agreementgen.views.document_set import document_views
 
     loaded, problems = read_agreement_at(repo, revision, folder, scratch)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if loaded is None or errors:
         return {}, errors
-    names = target.names
-    views: dict[str, View] = {}
-    if names is None or loaded.source.name in names:
-        own = View(AGREEMENT.title, build_document(loaded), (loaded.source.name,))
-        views[loaded.source.name] = own
-    others = {d.name for d in loaded.documents if names is None or d.name in names}
-    if others:
-        views.update(document_views(loaded, others))
-    return views, []
+    return document_views(loaded, target.names), []
 
 
 def _iso(seconds: int) -> str:

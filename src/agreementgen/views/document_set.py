@@ -21,12 +21,11 @@ def document_views(item: LoadedAgreement, names: Collection[str] | None = None) 
     views: dict[str, View] = {}
     if names is None or item.source.name in names:
         document = build_document(item)
-        chart = draw_once(item.agreement, item.pack)
         sources = (item.source.name, *figure_files(document, item.folder))
         extras = Extras(
             {
-                f"{ORG_CHART_NAME}.pdf": lambda: chart.pdf,
-                f"{ORG_CHART_NAME}.png": lambda: chart.png,
+                f"{ORG_CHART_NAME}.pdf": lambda: draw_once(item.agreement, item.pack).pdf,
+                f"{ORG_CHART_NAME}.png": lambda: draw_once(item.agreement, item.pack).png,
             }
         )
         views[item.source.name] = View(AGREEMENT.title, document, sources, extras)

@@ -20,13 +20,15 @@ from agreementgen.views.drawing import (
     Point,
     Polygon,
     Rect,
-    Shape,
     Text,
     text_start,
 )
 
 if TYPE_CHECKING:
     from PIL import Image, ImageDraw, ImageFont
+
+# What is painted oversampled: every shape but a text.
+Figure = Rect | Line | Polygon | Circle | Path
 
 # Painted at this many times the resolution, then scaled down: anti-aliased edges.
 _OVERSAMPLE = 2
@@ -62,12 +64,12 @@ def png(picture: Picture, dpi: float) -> bytes:
     return buffer.getvalue()
 
 
-def _paint(image: Image.Image, shape: Shape, scale: float) -> None:
+def _paint(image: Image.Image, shape: Figure, scale: float) -> None:
     """Paint a shape; a see-through one with its colours' alpha, which Pillow blends into the
     pixels it covers (copying and blending the whole canvas took a second per timeline)."""
     from PIL import ImageDraw
 
-    if isinstance(shape, (Line, Text)) or shape.opacity >= 1:
+    if isinstance(shape, Line) or shape.opacity >= 1:
         _draw(ImageDraw.Draw(image), shape, scale)
         return
     alpha = f"{round(shape.opacity * 255):02x}"
@@ -79,7 +81,7 @@ def _paint(image: Image.Image, shape: Shape, scale: float) -> None:
     _draw(ImageDraw.Draw(image, "RGBA"), see_through, scale)
 
 
-def _draw(draw: ImageDraw.ImageDraw, shape: Shape, scale: float) -> None:
+def _draw(draw: ImageDraw.ImageDraw, shape: Figure, scale: float) -> None:
     if isinstance(shape, Rect):
         box = (
             shape.x * scale,
@@ -100,7 +102,7 @@ def _draw(draw: ImageDraw.ImageDraw, shape: Shape, scale: float) -> None:
         _polygon(draw, shape.points, shape.fill, shape.stroke, shape.stroke_width, scale)
     elif isinstance(shape, Path):
         _polygon(draw, _flatten(shape), shape.fill, shape.stroke, shape.stroke_width, scale)
-    elif isinstance(shape, Circle):
+    else:
         r = shape.r * scale
         cx, cy = shape.cx * scale, shape.cy * scale
         draw.ellipse(
@@ -109,8 +111,6 @@ def _draw(draw: ImageDraw.ImageDraw, shape: Shape, scale: float) -> None:
             outline=shape.stroke if shape.stroke_width > 0 else None,
             width=_pixels(shape.stroke_width, scale) if shape.stroke else 0,
         )
-    else:
-        _text(draw, shape, scale)
 
 
 def _pixels(width: float, scale: float) -> int:
