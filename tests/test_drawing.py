@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from agreementgen import __version__
 from agreementgen.kinds.milestones import timeline
 from agreementgen.views import orgchart
 from agreementgen.views.drawing import (
@@ -30,6 +31,7 @@ from agreementgen.views.drawing import (
     text_width,
 )
 from agreementgen.views.picture_files import Drawing
+from agreementgen.views.picture_png import _encoded
 from tests.helpers import load, require_tool
 from tests.rulecase import EXAMPLE
 from tests.test_kind_milestones import _chart
@@ -218,3 +220,18 @@ def test_the_check_for_covered_texts_sees_a_covered_text() -> None:
         (text, Rect(12, 12, 5, 5, "#000000"))
     ]
     assert _covered_texts(Picture(100, 40, (Rect(12, 12, 5, 5, "#000000"), text))) == []
+
+
+def test_the_png_writer_writes_a_png_every_reader_takes_pixel_for_pixel() -> None:
+    # Every colour in every position, so a wrong byte of any row or channel shows.
+    image = Image.new("RGB", (37, 23))
+    image.putdata(
+        [(x * 7 % 256, y * 11 % 256, (x * y) % 256) for y in range(23) for x in range(37)]
+    )
+    data = _encoded(image, 200)
+    Image.open(io.BytesIO(data)).verify()  # the chunks' CRCs and the deflate stream
+    again = Image.open(io.BytesIO(data))
+    assert again.mode == "RGB" and again.size == (37, 23)
+    assert list(again.getdata()) == list(image.getdata())
+    assert again.info["dpi"] == pytest.approx((200, 200), abs=0.01)
+    assert again.info["Software"] == f"agreementgen {__version__}"

@@ -191,7 +191,7 @@ def test_every_paragraph_style_has_widow_control_and_list_items_keep_their_lines
 
 
 def _writer() -> _Writer:
-    return _Writer(docx.Document(str(TEMPLATE_DIR / "agreement.docx")))
+    return _Writer(docx.Document(str(TEMPLATE_DIR / "agreement.docx")), [])
 
 
 def _paragraphs(markup: str) -> list[Any]:

@@ -36,7 +36,7 @@ TEXTS = (
 
 
 def _writer() -> _Writer:
-    return _Writer(docx.Document(str(TEMPLATE_DIR / "agreement.docx")))
+    return _Writer(docx.Document(str(TEMPLATE_DIR / "agreement.docx")), [])
 
 
 def _parse(markup: str) -> Any:
@@ -65,7 +65,7 @@ def test_text_xml_cannot_hold_is_refused(char: str) -> None:
 
 
 def test_user_text_stays_text() -> None:
-    markup = _writer().body(
+    markup = _writer().blocks(
         [
             Paragraph((Span(TRICKY), Span(TRICKY, bold=True, href="https://x.dk/?a=1&b=<2>"))),
             Heading(2, (Span(TRICKY),)),
@@ -84,7 +84,7 @@ def test_user_text_stays_text() -> None:
 def test_a_link_is_a_relationship_and_keeps_its_emphasis() -> None:
     writer = _writer()
     href = "https://lbf.dk/?a=1&b=2"
-    body = _parse(writer.body([Paragraph((Span("se "), Span("LBF", bold=True, href=href)))]))
+    body = _parse(writer.blocks([Paragraph((Span("se "), Span("LBF", bold=True, href=href)))]))
     link = body.find(f"{qn('w:p')}/{qn('w:hyperlink')}")
     rel = writer.part.rels[link.get(qn("r:id"))]
     assert (rel.reltype, rel.target_ref, rel.is_external) == (
@@ -96,7 +96,7 @@ def test_a_link_is_a_relationship_and_keeps_its_emphasis() -> None:
     assert [child.tag for child in r_pr] == [qn("w:rStyle"), qn("w:b")]
     assert r_pr[0].get(qn("w:val")) == writer.style_id("Hyperlink", WD_STYLE_TYPE.CHARACTER)
     # The same address again is the same relationship.
-    again = _parse(writer.body([Paragraph((Span("igen", href=href),))]))
+    again = _parse(writer.blocks([Paragraph((Span("igen", href=href),))]))
     assert again.find(f"{qn('w:p')}/{qn('w:hyperlink')}").get(qn("r:id")) == link.get(qn("r:id"))
 
 
@@ -108,7 +108,7 @@ def test_a_grouped_table_has_fixed_widths_repeated_header_and_merged_cells() -> 
         (False, True),
         groups=(2, 1),
     )
-    tbl = _parse(writer.body([table])).find(qn("w:tbl"))
+    tbl = _parse(writer.blocks([table])).find(qn("w:tbl"))
     tbl_pr = tbl.find(qn("w:tblPr"))
     assert [child.tag for child in tbl_pr] == [
         qn("w:tblStyle"),
@@ -130,7 +130,7 @@ def test_a_grouped_table_has_fixed_widths_repeated_header_and_merged_cells() -> 
 def test_a_numbered_list_restarts_at_its_start() -> None:
     writer = _writer()
     items = ((Paragraph((Span("tre"),)), Paragraph((Span("mere"),))), (Paragraph((Span("fire"),)),))
-    body = _parse(writer.body([ListBlock(True, 3, items)]))
+    body = _parse(writer.blocks([ListBlock(True, 3, items)]))
     num_ids = [n.get(qn("w:val")) for n in body.iter(qn("w:numId"))]
     assert len(num_ids) == 2  # on each item's first paragraph, not on "mere"
     num = next(
@@ -144,4 +144,4 @@ def test_a_missing_style_is_named() -> None:
     style = writer.docx.styles["Table Text"].element
     style.getparent().remove(style)
     with pytest.raises(MissingStyle, match="'Table Text'"):
-        writer.body([MdTable(((Span("a"),),), (((Span("b"),),),), ())])
+        writer.blocks([MdTable(((Span("a"),),), (((Span("b"),),),), ())])

@@ -613,7 +613,7 @@ def test_the_declared_contexts_are_what_the_renderers_pass(monkeypatch: pytest.M
     render_html.render_html(simple)
     assert given[0] == set(context.CONTEXTS[AGREEMENT_HTML])
     assert given[1] == set(context.CONTEXTS[DOCUMENT_HTML])
-    writer = render_docx._Writer(open_docx(str(TEMPLATE_DIR / "agreement.docx")))
+    writer = render_docx._Writer(open_docx(str(TEMPLATE_DIR / "agreement.docx")), [])
     words = render_docx._agreement_context(agreement, writer)
     assert set(words) == set(context.AgreementWord.__annotations__)
     assert set(words["sections"][0]) == set(context.WordSection.__annotations__)
@@ -639,3 +639,27 @@ def test_a_word_template_is_compiled_once_per_process(monkeypatch: pytest.Monkey
     monkeypatch.setattr(jinja2.Environment, "compile", counting)
     assert render_docx(document) == first
     assert compiled == []
+
+
+def test_a_word_template_may_show_a_sections_content_twice_and_ask_whether_it_has_any(
+    project: Path,
+) -> None:
+    # A section's content takes its tag's place after docxtpl has rendered the template
+    # (render/word.py's _Template): each use of it gets it, and it is there for a test.
+    _word_template(
+        project,
+        {
+            4: "{{p sections[0].body }}",
+            5: "{% if sections[0].body %}Afsnit 1 har indhold{% endif %}",
+        },
+    )
+    result = _build("docx")
+    assert result.exit_code == 0, result.output
+    word = open_docx(str(project / "output" / "demo" / f"{AGREEMENT}.docx"))
+    texts = [p.text for p in word.paragraphs]
+    opening = "Helhedsplanen omfatter 1.102\xa0lejemål i tre afdelinger. Se LBF"
+    assert [t for t in texts if t.startswith(opening)] == [
+        f"{opening} & <b>ikke HTML</b> {{{{ 7*7 }}}} {{% if x %}}."
+    ] * 2
+    assert texts.index("Afsnit 1 har indhold") < texts.index("1. Kort om boligområdet")
+    assert not [t for t in texts if "agreementgen content" in t]

@@ -4,9 +4,10 @@ scaled down, which smooths the edges of shapes and texts alike."""
 from __future__ import annotations
 
 import functools
-import io
 import itertools
 import math
+import struct
+import zlib
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,10 @@ Figure = Rect | Line | Polygon | Circle | Path
 # Painted at this many times the resolution, then scaled down: anti-aliased edges.
 _OVERSAMPLE = 2
 _CURVE_STEPS = 12
+_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_RGB = 2  # IHDR's colour type: three 8-bit samples a pixel
+_METRE = 1  # pHYs's unit: pixels a metre
+_DEFLATE_LEVEL = 3
 
 
 def png(picture: Picture, dpi: float) -> bytes:
@@ -43,7 +48,7 @@ def png(picture: Picture, dpi: float) -> bytes:
     oversampled was half the picture's time. The pictures never lay a shape over a text
     (tests/test_drawing.py checks that), so painting the texts last paints the same picture.
     """
-    from PIL import Image, ImageDraw, PngImagePlugin
+    from PIL import Image, ImageDraw
 
     size = (round(picture.width * dpi / 72), round(picture.height * dpi / 72))
     scale = dpi / 72
@@ -56,12 +61,38 @@ def png(picture: Picture, dpi: float) -> bytes:
     draw = ImageDraw.Draw(image)
     for text in texts:
         _text(draw, text, scale)
-    info = PngImagePlugin.PngInfo()  # no date: the same picture gives the same bytes
-    info.add_text("Software", f"agreementgen {__version__}")
-    buffer = io.BytesIO()
-    # The fastest compression: a tenth larger than the default, in half the time.
-    image.save(buffer, format="PNG", dpi=(dpi, dpi), pnginfo=info, compress_level=1)
-    return buffer.getvalue()
+    return _encoded(image, dpi)
+
+
+def _encoded(image: Image.Image, dpi: float) -> bytes:
+    """The RGB image as PNG file bytes: its pixel density, the software's name, no date.
+
+    Written here rather than by Pillow, whose encoder tries every PNG row filter on every row:
+    two thirds of a diagram's time. Our pictures are flat colours, which deflate well as they
+    are, so the rows go unfiltered, at deflate's level 3: a third of Pillow's time at its
+    fastest level, and a smaller file.
+    """
+    width, height = image.size
+    pixels = image.tobytes()
+    stride = 3 * width
+    # Each row starts with its filter type, 0: none.
+    rows = b"".join(b"\0" + pixels[at : at + stride] for at in range(0, len(pixels), stride))
+    per_metre = round(dpi / 0.0254)
+    return b"".join(
+        (
+            _SIGNATURE,
+            _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, _RGB, 0, 0, 0)),
+            _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, _METRE)),
+            _chunk(b"tEXt", b"Software\0" + f"agreementgen {__version__}".encode("latin-1")),
+            _chunk(b"IDAT", zlib.compress(rows, _DEFLATE_LEVEL)),
+            _chunk(b"IEND", b""),
+        )
+    )
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    """A PNG chunk: its length, type, data and the CRC of type and data."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def _paint(image: Image.Image, shape: Figure, scale: float) -> None:
