@@ -7,6 +7,7 @@ figures in their messages, and `validate` stays fast when none of them fire.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from decimal import Decimal
 
@@ -63,9 +64,16 @@ def number(value: Decimal | int) -> str:
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent
         decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return _formatted(value, "#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted(value: Decimal | int, pattern: str) -> str:
+    """`value` by a Babel number pattern. Kept: a budget's figures come back in its every
+    table, and Babel's parsing of the pattern cost more than the rest of a table's view.
+    Equal values with the same pattern (the number of decimals) are formatted alike."""
     from babel.numbers import format_decimal
 
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return str(format_decimal(value, format=pattern, locale=LOCALE))
 
 

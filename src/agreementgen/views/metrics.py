@@ -8,6 +8,7 @@ PDF (views/picture_pdf.py) embeds the files.
 from __future__ import annotations
 
 import functools
+import itertools
 
 from agreementgen.fonts import face_file
 from agreementgen.views import truetype
@@ -38,4 +39,5 @@ def advances(bold: bool = False, italic: bool = False) -> tuple[dict[int, int], 
 def width_units(text: str, *, bold: bool = False, italic: bool = False) -> tuple[int, int]:
     """The advance of `text` in font units, without kerning, and the units per em."""
     widths, per_em, missing = advances(bold, italic)
-    return sum(widths.get(ord(char), missing) for char in text), per_em
+    # map() looks every character up in C: a table's columns measure tens of thousands.
+    return sum(map(widths.get, map(ord, text), itertools.repeat(missing))), per_em
