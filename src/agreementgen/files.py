@@ -81,16 +81,18 @@ def stable_zip(files: Iterable[tuple[str, bytes]]) -> bytes:
         sizes = (crc, len(packed), len(data), len(encoded))
         offset = body.tell()
         body.write(
-            _LOCAL_HEADER.pack(_LOCAL, 20, 0, flags, zipfile.ZIP_DEFLATED, *_DOS_TIME, *sizes, 0)
+            _LOCAL_HEADER.pack(
+                _LOCAL, _ZIP_VERSION, 0, flags, zipfile.ZIP_DEFLATED, *_DOS_TIME, *sizes, 0
+            )
         )
         body.write(encoded)
         body.write(packed)
         central.write(
             _CENTRAL_HEADER.pack(
                 _CENTRAL,
-                20,
+                _ZIP_VERSION,
                 _UNIX,
-                20,
+                _ZIP_VERSION,
                 0,
                 flags,
                 zipfile.ZIP_DEFLATED,
@@ -111,6 +113,7 @@ def stable_zip(files: Iterable[tuple[str, bytes]]) -> bytes:
     return body.getvalue() + directory + end
 
 
+_ZIP_VERSION = 20  # 2.0, the version that brought deflate: made by, and needed to extract
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 _CENTRAL_HEADER = struct.Struct("<4s4B4HL2L5H2L")
 _END = struct.Struct("<4s4H2LH")
