@@ -157,13 +157,13 @@ def test_adding_a_format_renders_only_that_format(
     from agreementgen.render import html as render_html_module
 
     pages: list[str] = []
-    real = render_html_module.render_html
+    real = render_html_module.render_page
 
-    def spy(document: object, **options: object) -> str:
+    def spy(document: object, **options: object) -> render_html_module.Page:
         pages.append(document.title)  # type: ignore[attr-defined]
         return real(document, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(render_html_module, "render_html", spy)
+    monkeypatch.setattr(render_html_module, "render_page", spy)
     result = build_agreements([], out=Path("output"), formats=("docx", "html"))
     assert result.folders == [Path("output/example")]
     assert rendered == []  # the Word files are the previous build's

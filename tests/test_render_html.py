@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from agreementgen.render.html import render_html, render_pdf
+from agreementgen.render.html import lay_out, render_html, render_page, render_pdf
 
-from .helpers import DATA, copy_agreement, document
+from .helpers import DATA, copy_agreement, document, with_own_templates
 
 HEADINGS = [
     "1. Kort om boligområdet",
@@ -122,3 +122,47 @@ def test_the_stylesheet_uses_the_house_palette() -> None:
     expected = {"ink": drawing.INK, "muted": drawing.MUTED, "rule": drawing.RULE}
     expected |= {"head": drawing.HEAD, "accent": drawing.ACCENT}
     assert {k: v.upper() for k, v in declared.items() if k in expected} == expected
+
+
+@pytest.mark.slow
+def test_the_pdf_of_a_built_in_page_is_the_one_its_html_file_lays_out() -> None:
+    """The PDF takes the built-in stylesheet parsed once, not from the page: same file."""
+    page = render_page(document(DATA / "demo"))
+    assert page.bare is not None and page.stylesheet
+    assert page.html == page.bare.replace("<style>\n", "<style>\n" + page.stylesheet, 1)
+    assert page.stylesheet not in page.bare
+    assert lay_out(page).data == lay_out(page.html).data
+
+
+@pytest.mark.parametrize("own", ["agreement.css", "_blocks.html.j2", "agreement.html.j2"])
+def test_a_page_with_a_look_of_its_own_is_laid_out_as_it_stands(tmp_path: Path, own: str) -> None:
+    """An own stylesheet or template may hold !important or more <style>: its PDF reads
+    the page as the browser does, the stylesheet in it."""
+    from agreementgen.source.templates import TEMPLATE_DIR
+
+    folder = with_own_templates(DATA / "demo", tmp_path, "demo")
+    shutil.copy(TEMPLATE_DIR / own, folder / "templates" / own)
+    page = render_page(document(folder))
+    assert page.bare is None
+    assert page.html == render_page(document(DATA / "demo")).html
+
+
+def test_the_built_in_stylesheet_has_no_important_declaration() -> None:
+    """What lets the PDF read it as a user stylesheet with the same result (render.html.Page)."""
+    import tinycss2
+
+    from agreementgen.source.templates import STYLESHEET, TEMPLATE_DIR
+
+    def declarations(rules: list[object]) -> list[object]:
+        found = []
+        for rule in rules:
+            content = getattr(rule, "content", None) or []
+            parsed = tinycss2.parse_blocks_contents(content, skip_whitespace=True)
+            found += [d for d in parsed if d.type == "declaration"]
+            found += declarations([r for r in parsed if r.type in ("qualified-rule", "at-rule")])
+        return found
+
+    css = (TEMPLATE_DIR / STYLESHEET).read_text("utf-8")
+    found = declarations(tinycss2.parse_stylesheet(css, skip_whitespace=True))
+    assert len(found) > 100
+    assert [d.name for d in found if d.important] == []

@@ -56,6 +56,7 @@ from agreementgen.source.templates import (
 from agreementgen.views.document_set import document_views
 
 if TYPE_CHECKING:
+    from agreementgen.render.html import Page
     from agreementgen.source.folder import LoadedAgreement
     from agreementgen.source.templates import Templates
     from agreementgen.views.document import View
@@ -469,15 +470,15 @@ def _render_view(
     old: Mapping[str, Output],
     when: datetime.datetime,
     folder: Path,
-) -> tuple[list[Output], tuple[Output, str] | None]:
+) -> tuple[list[Output], tuple[Output, Page] | None]:
     """Render a document's view in the formats `old` does not hold; the PDF is left to lay out.
 
-    Returns the files and, when a PDF is wanted, its output (without data) and its HTML.
+    Returns the files and, when a PDF is wanted, its output (without data) and its page.
     """
     agreement = view.stem == AGREEMENT.title
     stem = view.stem
     outputs: list[Output] = []
-    pdf: tuple[Output, str] | None = None
+    pdf: tuple[Output, Page] | None = None
 
     def output(role: str, data: bytes, name: str) -> Output:
         template = template_name(view.document.templates, name, folder)
@@ -492,17 +493,17 @@ def _render_view(
 
             outputs.append(output("docx", render_docx(view.document, when=when), template))
     if "html" in formats or "pdf" in formats:
-        from agreementgen.render.html import render_html
+        from agreementgen.render.html import render_page
 
         template = AGREEMENT_HTML if agreement else DOCUMENT_HTML
-        html = render_html(view.document)
+        page = render_page(view.document)
         if "html" in formats:
-            outputs.append(old.get("html") or output("html", html.encode("utf-8"), template))
+            outputs.append(old.get("html") or output("html", page.html.encode("utf-8"), template))
         if "pdf" in formats:
             if "pdf" in old:
                 outputs.append(old["pdf"])
             else:
-                pdf = (output("pdf", b"", template), html)
+                pdf = (output("pdf", b"", template), page)
     # An extra file is its own document (Budget.xlsx, Organisationsdiagram.pdf).
     for name, data in view.extras.items():
         dated = with_core_dates(data, when) if name.endswith(".xlsx") else data

@@ -19,6 +19,7 @@ from agreementgen.render.templating import environment, environment_of
 from agreementgen.render.watchdog import watched_render
 from agreementgen.source.templates import (
     AGREEMENT_HTML,
+    BLOCKS_HTML,
     CHECKLIST_HTML,
     DOCUMENT_HTML,
     STYLESHEET,
@@ -31,6 +32,27 @@ from agreementgen.views.document import Document, FigureView, SimpleDocument
 _MIME = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
+@dataclass(frozen=True)
+class Page:
+    """A document's HTML page: `html` is the page as a file, its stylesheet inlined.
+
+    Where the page's look is all built-in (its template, the blocks' and the stylesheet),
+    `bare` is the same page with an empty <style>, and the PDF takes `stylesheet` parsed once
+    per process instead (lay_out). WeasyPrint then reads it as a user stylesheet, not an
+    author's; for the built-in sheet that is the same cascade: it has no !important
+    declaration, and the page's inline styles outrank it either way.
+    """
+
+    html: str
+    bare: str | None = None
+    stylesheet: str = ""
+
+
+# Stands for the stylesheet while the page renders. Page text never holds a '<' unescaped,
+# and the page's <head> comes before any of it, so the first match is the template's.
+_STYLESHEET_MARK = "<agreementgen-stylesheet/>"
+
+
 def render_html(document: Document | SimpleDocument, *, templates: Templates | None = None) -> str:
     """Return a document as a standalone HTML page (styles and pictures inlined).
 
@@ -41,17 +63,34 @@ def render_html(document: Document | SimpleDocument, *, templates: Templates | N
         InputError: a template failed, or went over the sandbox's bounds on size, time or
             memory; the diagnostic names its file and line.
     """
+    return render_page(document, templates=templates).html
+
+
+def render_page(document: Document | SimpleDocument, *, templates: Templates | None = None) -> Page:
+    """Return a document's page, as render_html, and the same page for its PDF (Page).
+
+    Raises:
+        InputError: as render_html.
+    """
     templates = templates or document.templates
     name = AGREEMENT_HTML if isinstance(document, Document) else DOCUMENT_HTML
     try:
         with watched_render():
             template = environment_of(templates).get_template(name)
-            css = templates.text(STYLESHEET)
-            return template.render(
+            css = templates.text(STYLESHEET) + _page_footer_css(document.page_label)
+            built_in = _built_in_look(templates, name)
+            page = template.render(
                 document=document,
-                css=Markup(css + _page_footer_css(document.page_label)),
+                css=Markup(_STYLESHEET_MARK if built_in else css),
                 picture=picture_uri,
                 kind_of=_kind_of,
+            )
+            if not built_in:
+                return Page(page)
+            return Page(
+                page.replace(_STYLESHEET_MARK, css, 1),
+                page.replace(_STYLESHEET_MARK, "", 1),
+                css,
             )
     except Exception as exc:
         problem = render_problem(exc, templates=templates, document=document)
@@ -84,16 +123,40 @@ def render_pdf(html: str, *, template_dir: Path = TEMPLATE_DIR) -> bytes:
     return lay_out(html, template_dir=template_dir).data
 
 
-def lay_out(html: str, *, template_dir: Path = TEMPLATE_DIR) -> LaidOut:
+def lay_out(page: Page | str, *, template_dir: Path = TEMPLATE_DIR) -> LaidOut:
     """Lay out the HTML page as a PDF, and say which resources it was refused (a template's
     picture or style on disk or on the network), in the order it asked for them."""
     from weasyprint import HTML
 
     fonts, faces = _font_setup()
+    sheets = [faces]
+    if isinstance(page, str):
+        html = page
+    elif page.bare is None:
+        html = page.html
+    else:
+        html = page.bare
+        sheets.append(_parsed_stylesheet(page.stylesheet))
     fetcher = _fetcher()
-    page = HTML(string=html, base_url=str(template_dir), url_fetcher=fetcher)
-    data = bytes(page.write_pdf(stylesheets=[faces], font_config=fonts))
+    laid_out = HTML(string=html, base_url=str(template_dir), url_fetcher=fetcher)
+    data = bytes(laid_out.write_pdf(stylesheets=sheets, font_config=fonts))
     return LaidOut(data, tuple(dict.fromkeys(fetcher.refused)))
+
+
+def _built_in_look(templates: Templates, name: str) -> bool:
+    """Whether page template `name`, the blocks' template and the stylesheet are all built in."""
+    looks = (name, BLOCKS_HTML, STYLESHEET)
+    return templates.own is None or not any(templates.is_own(templates.path(n)) for n in looks)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_stylesheet(css: str) -> Any:
+    """The built-in stylesheet (with a page label's footer rule), parsed once per process:
+    parsing it and compiling its selectors took a twentieth of each PDF's time."""
+    from weasyprint import CSS
+
+    fonts, _ = _font_setup()
+    return CSS(string=css, font_config=fonts, url_fetcher=_fetcher())
 
 
 @functools.cache
