@@ -231,6 +231,40 @@ def test_a_revision_that_does_not_validate_is_named_in_the_diagnostic(inside: Sc
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        pytest.param(
+            "    ? - text: x\n",
+            "agreements/viborg/agreement.yaml:14:7: error AG103: parties[0]: a key must be text, "
+            "not a list\n"
+            "    hint: a key is a plain word, e.g. area_name\n",
+            id="list-key-holding-a-mapping",
+        ),
+        pytest.param(
+            "    <<: {kind: municipality}\n",
+            "agreements/viborg/agreement.yaml:14:5: error AG113: YAML merge keys (<<) are not "
+            "allowed\n"
+            "    hint: write the keys out in full; agreements are read by people, not "
+            "deduplicated\n",
+            id="merge-key",
+        ),
+    ],
+)
+def test_a_key_yaml_data_cannot_have_is_a_diagnostic(
+    inside: Scenario, written: str, said: str
+) -> None:
+    agreement = inside.repo / FOLDER / "agreement.yaml"
+    name = "    name: Boligselskabet Viborg\n"
+    text = agreement.read_text("utf-8")
+    assert name in text
+    agreement.write_text(text.replace(name, name + written, 1), "utf-8")
+    result = run()
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == said + "Aborted with 1 error.\n"
+
+
 def test_an_unknown_revision(inside: Scenario) -> None:
     result = run("no-such-branch")
     assert result.exit_code == 1

@@ -365,6 +365,48 @@ def test_a_file_that_does_not_load_exits_123_and_the_others_are_formatted(projec
     assert broken.read_text("utf-8") == "area_name: [Demo\n"
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        pytest.param(
+            "    kind: municipality\n",
+            "    ? - text: x\n    kind: municipality\n",
+            "agreements/done/agreement.yaml:10:7: error AG103: parties[0]: a key must be text, "
+            "not a list\n"
+            "    hint: a key is a plain word, e.g. area_name\n",
+            id="list-key-holding-a-mapping",
+        ),
+        pytest.param(
+            "  start: 2025-08-01\n  end: 2029-07-31\n",
+            "  <<: {start: 2025-08-01, end: 2029-07-31}\n",
+            "agreements/done/agreement.yaml:5:3: error AG113: YAML merge keys (<<) are not "
+            "allowed\n"
+            "    hint: write the keys out in full; agreements are read by people, not "
+            "deduplicated\n",
+            id="merge-key",
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    ("args", "summary"),
+    [(["--check"], "1 file would fail to reformat.\n"), ([], "1 file failed to reformat.\n")],
+    ids=["check", "write"],
+)
+def test_a_key_yaml_data_cannot_have_is_a_diagnostic_and_the_file_is_left(
+    project: Path, old: str, new: str, said: str, args: list[str], summary: str
+) -> None:
+    path = project / "agreements/done/agreement.yaml"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    before = tree_state(project)
+    result = run(*args, "agreements/done")
+    assert result.exit_code == 123
+    assert result.stderr == said + summary
+    assert "internal error" not in result.output
+    assert tree_state(project) == before
+
+
 def test_a_file_that_cannot_be_formatted_equivalently_is_named_and_left(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

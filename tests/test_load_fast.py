@@ -159,6 +159,11 @@ BAD = {
     "invisible": "a: b\u200bc\n",
     "bom inside": "a\ufeff: b\n",
     "complex key": "? [a, b]\n: c\n",
+    "list key holding a mapping": "a:\n  ? - text: x\n  b: c\n",
+    "mapping key holding a list": "? {a: [1]}\n: c\n",
+    "list keys alike": "{[a]: 1, [a]: 2}\n",
+    "merge key": "a:\n  <<: {b: 1}\n",
+    "merge key from an anchor": "a: &x {b: 1}\nc:\n  <<: *x\n",
     "two documents": "a: 1\n---\nb: 2\n",
     "directive": "%YAML 1.1\n---\na: yes\n",
     "too many digits": "a: 1234567890123456\n",
@@ -185,6 +190,25 @@ def test_aliases_and_tags_are_refused_on_the_fast_path_too(tmp_path: Path) -> No
     _, tag = load_yaml(_write(tmp_path, BAD["tag"]))
     assert [p.code for p in alias] == ["AG113"]
     assert [p.code for p in tag] == ["AG112"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("complex key", [("AG103", 1, 3)]),
+        ("list key holding a mapping", [("AG103", 2, 5)]),
+        ("mapping key holding a list", [("AG103", 1, 3)]),
+        ("list keys alike", [("AG103", 1, 2), ("AG103", 1, 10)]),
+        ("merge key", [("AG113", 2, 3)]),
+        ("merge key from an anchor", [("AG113", 3, 3)]),
+    ],
+)
+def test_list_and_mapping_keys_and_merge_keys_are_refused_at_the_key(
+    name: str, expected: list[tuple[str, int, int]], tmp_path: Path
+) -> None:
+    source, problems = load_yaml(_write(tmp_path, BAD[name]))
+    assert source is None
+    assert [(p.code, p.line, p.col) for p in problems] == expected
 
 
 @pytest.mark.parametrize("depth", [load.MAX_DEPTH, load.MAX_DEPTH + 1])

@@ -440,6 +440,39 @@ def test_a_folder_that_does_not_validate_is_refused(
     assert stderr == said
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        pytest.param(
+            "      name: Anne Holm\n",
+            "      ? - text: x\n      name: Anne Holm\n",
+            "example/agreement.yaml:14:9: error AG103: parties[0].signatory: a key must be "
+            "text, not a list\n"
+            "    hint: a key is a plain word, e.g. area_name\n",
+            id="list-key-holding-a-mapping",
+        ),
+        pytest.param(
+            "    kind: housing_organisation\n    name: Eksempelby Boligselskab\n",
+            "    <<: {kind: housing_organisation}\n    name: Eksempelby Boligselskab\n",
+            "example/agreement.yaml:11:5: error AG113: YAML merge keys (<<) are not allowed\n"
+            "    hint: write the keys out in full; agreements are read by people, not "
+            "deduplicated\n",
+            id="merge-key",
+        ),
+    ],
+)
+def test_a_key_yaml_data_cannot_have_is_refused(
+    old: str, new: str, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = copy(tmp_path, monkeypatch)
+    path = folder / "agreement.yaml"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    stderr = refused(folder, "party", "boligforeningen-fjorden", "fjorden", "example")
+    assert stderr == said + "Aborted with 1 error.\n"
+
+
 def test_a_rename_that_brings_errors_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -51,7 +51,8 @@ except ImportError:  # PyYAML without libyaml: every file goes the ruamel way
     CParser = None
 
 _STR = "tag:yaml.org,2002:str"
-# The tags a plain scalar may resolve to here; `<<` (merge) and `=` (value) go to ruamel.
+# The tags a plain scalar may resolve to here; `<<` (merge, which the loader refuses) and `=`
+# (value) go to ruamel.
 _SCALAR_TAGS = {
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
 }

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedKeyMap, CommentedKeySeq, CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
-from ruamel.yaml.nodes import Node
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 from ruamel.yaml.parser import Parser
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarfloat import ScalarFloat
@@ -48,6 +48,10 @@ _FORBIDDEN_CHARACTER = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
 )
 _NO_KEY = object()  # what _map_key returns for a key that is not there (None is a key: `~:`)
+_MERGE_TAG = "tag:yaml.org,2002:merge"  # what a plain `<<` key resolves to
+# The tag the composer gives the stand-in for a key written as a list or mapping; no file can
+# write it, as the composer refuses every tag but _ALLOWED_TAGS before building the node.
+_NOT_TEXT_KEY_TAG = "tag:agreementgen,2025:not-text-key"
 
 
 @dataclass(frozen=True)
@@ -192,17 +196,57 @@ class _SafeComposer(Composer):
                 )
         try:
             node: Node = super().compose_node(parent, index)
-            return node
         finally:
             if nested:
                 self._depth -= 1
+        is_key = isinstance(parent, MappingNode) and index is None  # how ruamel composes a key
+        return _checked_key(node) if is_key else node
+
+
+def _checked_key(node: Node) -> Node:
+    """Refuse a merge key (`<<:`); stand a scalar in for a key written as a list or mapping.
+
+    A merge key copies the keys of another mapping in without positions of their own, so no
+    diagnostic could point at them; like an alias it deduplicates what people should read.
+    ruamel builds a list or mapping key as a tuple or frozen mapping of what it holds, which
+    cannot be hashed when that holds a list or mapping (`? - text: x`): the stand-in builds
+    a _NotTextKey instead, which _bad_keys reports beside the file's other problems.
+    """
+    if isinstance(node, ScalarNode):
+        if node.tag == _MERGE_TAG:
+            raise _Rejected(
+                node.start_mark,
+                "AG113",
+                tr("YAML merge keys (<<) are not allowed"),
+                tr("write the keys out in full; agreements are read by people, not deduplicated"),
+            )
+        return node
+    kind = "mapping" if isinstance(node, MappingNode) else "list"
+    return ScalarNode(_NOT_TEXT_KEY_TAG, kind, node.start_mark, node.end_mark)
+
+
+class _NotTextKey:
+    """A key written as a list or mapping (`? [a, b]`): only what it was, as it is refused.
+
+    Each is a key of its own (hashed by identity), so two in one mapping are both reported.
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind  # "list" or "mapping"
+
+    def __str__(self) -> str:
+        return "[...]" if self.kind == "list" else "{...}"
 
 
 class _Constructor(RoundTripConstructor):
     """Round-trip constructor that leaves dates as text, so the model reports bad ones."""
 
+    def construct_not_text_key(self, node: ScalarNode) -> _NotTextKey:
+        return _NotTextKey(node.value)
+
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+_Constructor.add_constructor(_NOT_TEXT_KEY_TAG, _Constructor.construct_not_text_key)
 
 
 def yaml_parser() -> YAML:
@@ -544,7 +588,7 @@ def _bad_text(
     if isinstance(node, CommentedMap):
         yield from _bad_keys(node, loc)
         for key, value in node.items():
-            if not isinstance(key, CommentedKeyMap | CommentedKeySeq):
+            if not isinstance(key, _NotTextKey):
                 yield from _bad_text(value, (*loc, key_text(key)))
     elif isinstance(node, CommentedSeq):
         for index, value in enumerate(node):
@@ -566,14 +610,14 @@ def _bad_keys(
     seen: dict[str, Any] = {}
     for key in node:
         at = (*loc, key_text(key))
-        if isinstance(key, CommentedKeyMap | CommentedKeySeq):
+        if isinstance(key, _NotTextKey):
             problem = (
                 tr("a key must be text, not a mapping")
-                if isinstance(key, CommentedKeyMap)
+                if key.kind == "mapping"
                 else tr("a key must be text, not a list")
             )
             hint = tr("a key is a plain word, e.g. area_name")
-            yield at, True, "AG103", f"{where}{problem}", hint
+            yield (*loc, _Spelt(key)), True, "AG103", f"{where}{problem}", hint
             continue
         if isinstance(key, str) and (bad := _bad_character(key)) is not None:
             what, fields, _ = bad
