@@ -297,11 +297,16 @@ GENERATED = [
         "Aborted with 1 error.\n",
     ),
     Generated(
+        # The folder's files are read and checked all the same: every problem in one report.
         "Viborg Plan",
-        _minimal,
+        lambda: _minimal("area_name: Testby Øst", "area_name: [Testby]"),
         "Viborg Plan: error AG118: agreement folder name 'Viborg Plan' is not a valid id\n"
         "    hint: the folder name is the agreement id: lower-case letters, digits, hyphens\n"
-        "Aborted with 1 error.\n",
+        "Viborg Plan/agreement.yaml:2:1: error AG103: area_name: expected text, got a list\n"
+        "Summary by file:\n"
+        "  Viborg Plan: 1 error\n"
+        "  Viborg Plan/agreement.yaml: 1 error\n"
+        "Aborted with 2 errors.\n",
     ),
     Generated(
         "no-such-folder",

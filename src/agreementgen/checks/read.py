@@ -34,21 +34,13 @@ def read_agreement(
     rule reads it), and a kind's rules not while a file of that kind, or of a kind they
     read, has errors (a rule would take a broken file for a missing one, or a dangling id
     for a missing party). With `final` the rules marked E are errors, otherwise warnings
-    (a draft may be incomplete).
+    (a draft may be incomplete). A folder whose name is no agreement id is read and
+    checked all the same, for one report of every problem, but gives no agreement.
     """
     ident = folder.resolve().name
-    if not ID.match(ident):
-        return None, [
-            Diagnostic(
-                display_path(folder),
-                0,
-                0,
-                "AG118",
-                tr("agreement folder name {ident!r} is not a valid id").format(ident=ident),
-                hint=tr("the folder name is the agreement id: lower-case letters, digits, hyphens"),
-            )
-        ]
+    misnamed = _name_problems(folder, ident)
     source, problems = load_yaml(folder / AGREEMENT_FILE, name=AGREEMENT_FILE, folder=folder)
+    problems = [*misnamed, *problems]
     agreement = None
     if source is not None:
         agreement, found = parse_model(Agreement, source)
@@ -69,7 +61,23 @@ def read_agreement(
     failed = beside.failed | _with_errors([*files, *beside.files], problems)
     if AGREEMENT.key not in failed:
         problems += run_rules(loaded, context, final=final, rules=rules_reading(failed))
-    return loaded, problems
+    return (None if misnamed else loaded), problems
+
+
+def _name_problems(folder: Path, ident: str) -> list[Diagnostic]:
+    """AG118 when the folder's name, which is the agreement's id, is not a valid id."""
+    if ID.match(ident):
+        return []
+    return [
+        Diagnostic(
+            display_path(folder),
+            0,
+            0,
+            "AG118",
+            tr("agreement folder name {ident!r} is not a valid id").format(ident=ident),
+            hint=tr("the folder name is the agreement id: lower-case letters, digits, hyphens"),
+        )
+    ]
 
 
 def _with_errors(files: Sequence[Document], problems: Sequence[Diagnostic]) -> set[str]:
