@@ -382,3 +382,28 @@ def test_change_text_forms() -> None:
     )
     assert Change("removed", ("Bestyrelse",), "x", old="»a«").text == "Bestyrelse: fjernet »a«"
     assert Change("renamed", ("Part A",), "x", "a", "b").text == "Part A omdøbt: a → b"
+
+
+def test_one_listing_of_the_agreements_serves_each_folder_in_it(
+    inside: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder's files at a commit, taken from the listing of agreements/, are those git
+    lists for the folder itself; git is asked once."""
+    from agreementgen.review import revisions
+
+    repo = revisions.Repository.discover()
+    main = repo.revision("main")
+    asked: list[tuple[str, ...]] = []
+    real = revisions._git
+
+    def counting(cwd: Path, *args: str) -> Any:
+        asked.append(args)
+        return real(cwd, *args)
+
+    monkeypatch.setattr(revisions, "_git", counting)
+    everything = repo.files(main, "agreements")
+    assert f"{FOLDER}/agreement.yaml" in everything
+    for under in (FOLDER, f"{FOLDER}/agreement.yaml", "agreements/vib", "agreements/none"):
+        listed = scenario.git(inside.repo, "ls-tree", "-r", "--name-only", "main", "--", under)
+        assert repo.files(main, under) == sorted(listed.split()), under
+    assert [a[0] for a in asked] == ["ls-tree"]

@@ -278,31 +278,43 @@ class Repository:
             }
         key = f"{revision.commit}:{under}"
         if key not in self._listings:
-            spec = [under] if under else []
-            result = _git(
-                self.root, "ls-tree", "-r", "-z", "--full-tree", revision.commit, "--", *spec
-            )
-            if result.returncode != 0:
-                raise InputError(
-                    [
-                        _problem(
-                            revision.name,
-                            "AG153",
-                            tr("git ls-tree failed: {reason}").format(reason=_stderr(result)),
-                        )
-                    ]
-                )
-            found = {}
-            for entry in result.stdout.decode("utf-8", "surrogateescape").split("\0"):
-                if not entry:
-                    continue
-                meta, path = entry.split("\t", 1)
-                _mode, kind, obj = meta.split()
-                if kind == "blob":
-                    found[path] = obj
+            found = self._within_listed(revision, under)
+            if found is None:
+                found = self._ls_tree(revision, under)
             self._listings[key] = found
             self._objects.setdefault(revision.commit, {}).update(found)
         return self._listings[key]
+
+    def _within_listed(self, revision: Revision, under: str) -> dict[str, str] | None:
+        """The files below `under` from a listing of a folder above it, if one was made: a
+        diff lists `agreements/`, then each agreement folder in it, with no more git calls."""
+        if not under:
+            return None
+        prefix = f"{under}/"
+        for above in PurePosixPath(under).parents:
+            name = "" if str(above) == "." else str(above)
+            listing = self._listings.get(f"{revision.commit}:{name}")
+            if listing is not None:
+                return {p: o for p, o in listing.items() if p == under or p.startswith(prefix)}
+        return None
+
+    def _ls_tree(self, revision: Revision, under: str) -> dict[str, str]:
+        """Map each file below `under` at a commit to its git object, as git lists them."""
+        spec = [under] if under else []
+        result = _git(self.root, "ls-tree", "-r", "-z", "--full-tree", revision.commit, "--", *spec)
+        if result.returncode != 0:
+            reason = _stderr(result)
+            message = tr("git ls-tree failed: {reason}").format(reason=reason)
+            raise InputError([_problem(revision.name, "AG153", message)])
+        found = {}
+        for entry in result.stdout.decode("utf-8", "surrogateescape").split("\0"):
+            if not entry:
+                continue
+            meta, path = entry.split("\t", 1)
+            _mode, kind, obj = meta.split()
+            if kind == "blob":
+                found[path] = obj
+        return found
 
     def _cat(self, objects: Sequence[str]) -> list[bytes]:
         """Read git objects in one `git cat-file --batch` process."""
