@@ -152,7 +152,7 @@ def _built_in_look(templates: Templates, name: str) -> bool:
 @functools.lru_cache(maxsize=8)
 def _parsed_stylesheet(css: str) -> Any:
     """The built-in stylesheet (with a page label's footer rule), parsed once per process:
-    parsing it and compiling its selectors took a twentieth of each PDF's time."""
+    parsing it and compiling its selectors was about 4 % of each PDF's work (12 ms)."""
     from weasyprint import CSS
 
     fonts, _ = _font_setup()
